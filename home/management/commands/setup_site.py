@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from home.models import HomePage
+from wall.models import WallIndexPage
+from wall.roles import ensure_groups
+
+
+class Command(BaseCommand):
+    help = "Create the home page, the wall and the role groups if they are missing. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            # Wagtail's placeholder welcome page occupies the slug we want.
+            Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
+            home = root.add_child(instance=HomePage(title="回音壁", slug="home", intro="接诉即办 · 有问必答"))
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="回音壁")
+        elif site.root_page_id != home.pk:
+            site.root_page = home
+            site.save()
+        if not WallIndexPage.objects.exists():
+            home.add_child(instance=WallIndexPage(title="回音壁", slug="wall", intro="公开的诉求与答复"))
+        ensure_groups()
+        self.stdout.write(self.style.SUCCESS("Site, wall and role groups are in place."))

@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+from wall.models import Kind, Post, WallIndexPage, WallPostPage
+from wall.stats import figures_since, month_start
+
+LATEST_ANSWERED = 6
+
+
+class HomePage(Page):
+    """The front door: the five entry modules, a search box, the latest answers and this month's figures."""
+
+    intro = models.CharField(_("introduction"), max_length=200, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["wall.WallIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["kinds"] = Kind.objects.all()
+        context["wall"] = WallIndexPage.objects.live().first()
+        context["latest_answered"] = (
+            WallPostPage.objects.live()
+            .filter(status__in=Post.ANSWERED)
+            .select_related("unit", "kind")
+            .order_by("-replied_at")[:LATEST_ANSWERED]
+        )
+        context["figures"] = figures_since(month_start())
+        return context

@@ -1,0 +1,9 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def site(db, settings, tmp_path):
+    """Every test gets the home page, the wall and the role groups, and its own media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("setup_site", verbosity=0)

@@ -1,0 +1,138 @@
+from captcha.fields import CaptchaField
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from wall.models import Category, Kind, Post, Unit
+from wall.photos import clean_photo
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is decoded and re-encoded by wall.photos."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data or []) if f]
+        if len(uploads) > settings.ECHOWALL_MAX_PHOTOS:
+            raise ValidationError(
+                _("At most %(max)d photos, please; you chose %(count)d.")
+                % {"max": settings.ECHOWALL_MAX_PHOTOS, "count": len(uploads)}
+            )
+        cleaned, errors = [], []
+        for upload in uploads:
+            try:
+                cleaned.append(clean_photo(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class PostForm(forms.ModelForm):
+    photos = PhotosField(label=_("Photos"), required=False, help_text=_("Up to 6 photos, 10 MB each."))
+
+    class Meta:
+        model = Post
+        fields = [
+            "kind",
+            "category",
+            "requested_unit",
+            "title",
+            "body",
+            "wants_public",
+            "is_anonymous",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
+        labels = {
+            "requested_unit": _("Unit (optional)"),
+            "wants_public": _("Show on the public wall"),
+            "is_anonymous": _("Post anonymously"),
+        }
+        help_texts = {
+            "wants_public": _("Others can then find the answer too. Your name is never shown."),
+            "contact_name": _("Seen only by the editors."),
+        }
+        widgets = {
+            "title": forms.TextInput(attrs={"placeholder": _("In one sentence: what is it about?")}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["kind"].queryset = Kind.objects.all()
+        self.fields["kind"].empty_label = None
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["requested_unit"].queryset = Unit.objects.filter(is_active=True)
+        self.fields["title"].min_length = 4
+        self.fields["body"].min_length = 10
+        if not user.is_authenticated:
+            self.fields["captcha"] = CaptchaField(label=_("Characters in the picture"))
+            self.fields["is_anonymous"].initial = True
+            self.fields["is_anonymous"].disabled = True
+            self.fields["is_anonymous"].help_text = _("Not logged in: your post is anonymous.")
+
+    def save(self, commit=True):
+        post = super().save(commit=False)
+        post.poster = self.user if self.user.is_authenticated else None
+        if not self.user.is_authenticated:
+            post.is_anonymous = True
+        if commit:
+            post.save()
+            for photo in self.cleaned_data["photos"]:
+                post.photos.create(image=photo)
+        return post
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    is_public = forms.BooleanField(
+        label=_("Public reply"),
+        required=False,
+        initial=True,
+        help_text=_("Private replies are shown to the poster only."),
+    )
+
+
+SCORES = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class RatingForm(forms.Form):
+    attitude = forms.TypedChoiceField(label=_("Attitude"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    speed = forms.TypedChoiceField(label=_("Speed"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    result = forms.TypedChoiceField(label=_("Result"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FollowUpForm(forms.Form):
+    body = forms.CharField(label=_("Add to your post"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still unsolved?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TrackLookupForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=20)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper().replace("-", "").replace(" ", "")
+        post = Post.objects.filter(tracking_code=code).only("tracking_token").first()
+        if post is None:
+            raise ValidationError(_("No post has this tracking code. Check it and try again."))
+        self.post = post
+        return code

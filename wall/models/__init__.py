@@ -1,0 +1,19 @@
+from .pages import WallIndexPage, WallPostPage, WallPostReply, WallYearPage
+from .posts import FollowUp, Post, PostPhoto, Rating, Reply, TransitionError
+from .units import Category, Kind, Unit
+
+__all__ = [
+    "Category",
+    "FollowUp",
+    "Kind",
+    "Post",
+    "PostPhoto",
+    "Rating",
+    "Reply",
+    "TransitionError",
+    "Unit",
+    "WallIndexPage",
+    "WallPostPage",
+    "WallPostReply",
+    "WallYearPage",
+]

@@ -1,0 +1,122 @@
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .posts import Post
+from .units import Category, Kind, Unit
+
+WALL_PAGE_SIZE = 20
+
+
+class WallIndexPage(Page):
+    """The public wall: every published post below it, newest first, filterable.
+
+    Posts live one level down in per-year archive pages, so no single parent ever holds
+    more children than treebeard can number.
+    """
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["wall.WallYearPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("wall")
+
+    def posts(self):
+        return (
+            WallPostPage.objects.live()
+            .descendant_of(self)
+            .select_related("kind", "category", "unit")
+            .order_by("-posted_at", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        posts = self.posts()
+        filters = {}
+        for name in ("kind", "category", "unit"):
+            value = request.GET.get(name, "")
+            if value.isdigit():
+                posts = posts.filter(**{f"{name}_id": int(value)})
+                filters[name] = int(value)
+        status = request.GET.get("status", "")
+        if status in Post.Status.values:
+            posts = posts.filter(status=status)
+            filters["status"] = status
+        context["page_obj"] = Paginator(posts, WALL_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["filters"] = filters
+        context["kinds"] = Kind.objects.all()
+        context["categories"] = Category.objects.all()
+        context["units"] = Unit.objects.filter(is_active=True)
+        context["statuses"] = [(status, status.label) for status in Post.WALL_STATUSES]
+        return context
+
+
+class WallYearPage(Page):
+    """An archive level: the posts first published in one year."""
+
+    parent_page_types = ["wall.WallIndexPage"]
+    subpage_types = ["wall.WallPostPage"]
+    is_creatable = False
+
+    class Meta:
+        verbose_name = _("wall year")
+
+    def serve(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        return redirect(self.get_parent().url)
+
+
+class WallPostPage(Page):
+    """The public projection of one case, built by wall.publishing from wall.projection.
+
+    Its content is never typed here: editors change the public title and text on the case
+    (so the original stays as the poster wrote it) and the page is rebuilt from it.
+    """
+
+    body = models.TextField(_("text"))
+    kind = models.ForeignKey(Kind, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("kind"))
+    category = models.ForeignKey(
+        Category, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("category")
+    )
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("unit"))
+    status = models.CharField(_("status"), max_length=20, choices=Post.Status)
+    posted_at = models.DateTimeField(_("posted at"))
+    replied_at = models.DateTimeField(_("first replied at"), null=True, blank=True)
+    photo_ids = models.JSONField(default=list, blank=True, editable=False)
+
+    content_panels = [
+        HelpPanel(content=_("This page is built from the case. Change its public text on the case in “Posts”.")),
+        FieldPanel("title", read_only=True),
+        FieldPanel("body", read_only=True),
+        FieldPanel("status", read_only=True),
+        InlinePanel("public_replies", label=_("public replies")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["wall.WallYearPage"]
+    subpage_types = []
+    is_creatable = False
+
+    class Meta:
+        verbose_name = _("wall post")
+        indexes = [models.Index(fields=["posted_at"])]
+
+    @property
+    def is_answered(self):
+        return self.status in Post.ANSWERED
+
+
+class WallPostReply(Orderable):
+    page = ParentalKey(WallPostPage, on_delete=models.CASCADE, related_name="public_replies")
+    unit_name = models.CharField(_("unit"), max_length=60)
+    body = models.TextField(_("reply"))
+    replied_at = models.DateTimeField(_("replied at"))
+
+    panels = [FieldPanel("unit_name", read_only=True), FieldPanel("body", read_only=True)]

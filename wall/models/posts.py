@@ -1,0 +1,394 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from wall import clock, roles
+
+from .units import Category, Kind, Unit
+
+TRACKING_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud on the phone
+
+
+def new_tracking_token():
+    return secrets.token_urlsafe(24)
+
+
+def new_tracking_code():
+    return "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _ in range(10))
+
+
+class TransitionError(Exception):
+    """The post is not in a state that allows this action; the message is shown to the user."""
+
+
+class PostQuerySet(models.QuerySet):
+    def awaiting_screening(self):
+        return self.filter(status=Post.Status.SUBMITTED).order_by("created_at")
+
+    def awaiting_reply(self):
+        return self.filter(status__in=Post.AWAITING_REPLY).order_by("reply_due_at", "created_at")
+
+    def visible_to(self, user):
+        """Posts whose case file user may open in the staff views."""
+        if roles.is_editor(user):
+            return self
+        return self.filter(unit__handlers=user)
+
+    def for_handler(self, user):
+        if user.is_superuser:
+            return self.exclude(unit=None)
+        return self.filter(unit__handlers=user)
+
+
+class Post(models.Model):
+    """A case (诉求): the single, never-public source of truth for one request.
+
+    What of it may be shown publicly is decided by wall.projection alone.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        REPLIED = "replied", _("Replied")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged")
+
+    AWAITING_REPLY = (Status.ACCEPTED, Status.REOPENED)
+    ANSWERED = (Status.REPLIED, Status.CLOSED)
+    # A post can be on the wall only once screened, and not after rejection or merging.
+    WALL_STATUSES = (Status.ACCEPTED, Status.REPLIED, Status.CLOSED, Status.REOPENED)
+
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
+    tracking_code = models.CharField(max_length=10, unique=True, default=new_tracking_code, editable=False)
+
+    kind = models.ForeignKey(Kind, on_delete=models.PROTECT, related_name="posts", verbose_name=_("kind"))
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="posts", verbose_name=_("category"))
+    requested_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("unit asked for by the poster"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("responsible unit"),
+    )
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), max_length=5000)
+    public_title = models.CharField(
+        _("public title"), max_length=100, blank=True, help_text=_("Leave blank to use the original.")
+    )
+    public_body = models.TextField(_("public text"), blank=True, help_text=_("Leave blank to use the original."))
+
+    poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("poster"),
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+
+    wants_public = models.BooleanField(_("poster agrees to show it on the wall"), default=True)
+    on_wall = models.BooleanField(_("published on the wall"), default=False)
+    show_photos = models.BooleanField(_("show photos on the wall"), default=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SUBMITTED)
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    round = models.PositiveSmallIntegerField(_("reply round"), default=1)
+
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
+    first_replied_at = models.DateTimeField(_("first replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    page = models.OneToOneField(
+        "wall.WallPostPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["unit", "status"]),
+        ]
+        permissions = [
+            ("moderate_post", _("Can screen, route and publish posts")),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def shown_title(self):
+        return self.public_title or self.title
+
+    @property
+    def shown_body(self):
+        return self.public_body or self.body
+
+    @property
+    def due_display(self):
+        if self.status not in self.AWAITING_REPLY:
+            return ""
+        return clock.describe_due(self.reply_due_at)
+
+    @property
+    def is_overdue(self):
+        return self.status in self.AWAITING_REPLY and self.reply_due_at and timezone.now() > self.reply_due_at
+
+    def current_rating(self):
+        return self.ratings.filter(round=self.round).first()
+
+    def can_be_rated(self):
+        return (
+            self.status in self.ANSWERED
+            and self.replies.filter(round=self.round).exists()
+            and not self.ratings.filter(round=self.round).exists()
+        )
+
+    # -- transitions ---------------------------------------------------------------------------
+    # Each one checks who may do it and from which state, records an audit entry, and refreshes
+    # the post's public page. Poster actions are authorised by the tracking token in the view.
+
+    def _require(self, allowed, states):
+        if not allowed:
+            raise PermissionDenied(_("You may not do this to this post."))
+        if self.status not in states:
+            raise TransitionError(
+                _("This post is “%(status)s”; that is not possible now.") % {"status": self.get_status_display()}
+            )
+
+    def _log(self, action, user, **data):
+        log(instance=self, action=action, user=user, data=data)
+
+    def _sync_wall(self):
+        from wall.publishing import sync_wall_page
+
+        sync_wall_page(self)
+
+    @transaction.atomic
+    def accept(self, by, unit):
+        self._require(roles.is_editor(by), {self.Status.SUBMITTED})
+        now = timezone.now()
+        self.unit = unit
+        self.status = self.Status.ACCEPTED
+        self.accepted_at = now
+        self.reply_due_at = clock.reply_due(now)
+        self.save()
+        self._log("wall.accept", by, unit=unit.name)
+
+    @transaction.atomic
+    def reject(self, by, reason):
+        self._require(roles.is_editor(by), {self.Status.SUBMITTED})
+        if not reason.strip():
+            raise TransitionError(_("Say why the post is rejected; the poster will read it."))
+        self.status = self.Status.REJECTED
+        self.reject_reason = reason.strip()
+        self.closed_at = timezone.now()
+        self.save()
+        self._log("wall.reject", by, reason=self.reject_reason)
+
+    @transaction.atomic
+    def reply(self, by, body, is_public):
+        self._require(roles.handles(by, self.unit), {*self.AWAITING_REPLY, self.Status.REPLIED})
+        if not body.strip():
+            raise TransitionError(_("The reply is empty."))
+        now = timezone.now()
+        reply = self.replies.create(
+            round=self.round, author=by, unit=self.unit, body=body.strip(), is_public=is_public, created_at=now
+        )
+        self.status = self.Status.REPLIED
+        self.first_replied_at = self.first_replied_at or now
+        self.save()
+        self._log("wall.reply", by, reply=reply.pk, public=is_public)
+        self._sync_wall()
+        return reply
+
+    @transaction.atomic
+    def close(self, by):
+        self._require(roles.handles(by, self.unit) or roles.is_editor(by), {self.Status.REPLIED})
+        self.status = self.Status.CLOSED
+        self.closed_at = timezone.now()
+        self.save()
+        self._log("wall.close", by)
+        self._sync_wall()
+
+    @transaction.atomic
+    def reopen(self, reason, by=None):
+        self._require(True, set(self.ANSWERED))
+        if not reason.strip():
+            raise TransitionError(_("Say what is still unsolved."))
+        now = timezone.now()
+        self.follow_ups.create(body=reason.strip(), reopens=True, created_at=now)
+        self.status = self.Status.REOPENED
+        self.round += 1
+        self.closed_at = None
+        self.reply_due_at = clock.reply_due(now)
+        self.save()
+        self._log("wall.reopen", by, reason=reason.strip())
+        self._sync_wall()
+
+    @transaction.atomic
+    def rate(self, attitude, speed, result, comment="", by=None):
+        self._require(True, set(self.ANSWERED))
+        if not self.can_be_rated():
+            raise TransitionError(_("This reply has already been rated."))
+        rating = self.ratings.create(
+            round=self.round, attitude=attitude, speed=speed, result=result, comment=comment.strip()
+        )
+        self._log("wall.rate", by, attitude=attitude, speed=speed, result=result)
+        return rating
+
+    @transaction.atomic
+    def add_follow_up(self, body, by=None):
+        self._require(True, set(self.Status) - {self.Status.MERGED})
+        if not body.strip():
+            raise TransitionError(_("The follow-up is empty."))
+        follow_up = self.follow_ups.create(body=body.strip())
+        self._log("wall.follow_up", by)
+        return follow_up
+
+    @transaction.atomic
+    def publish(self, by):
+        self._require(roles.is_editor(by), set(self.WALL_STATUSES))
+        if not self.wants_public:
+            raise TransitionError(_("The poster asked to keep this post off the public wall."))
+        self.on_wall = True
+        self.save()
+        self._log("wall.publish", by)
+        self._sync_wall()
+
+    @transaction.atomic
+    def unpublish(self, by):
+        self._require(roles.is_editor(by), set(self.Status))
+        if not self.on_wall:
+            raise TransitionError(_("This post is not on the wall."))
+        self.on_wall = False
+        self.save()
+        self._log("wall.unpublish", by)
+        self._sync_wall()
+
+    @transaction.atomic
+    def edit_public_text(self, by, title, body, show_photos):
+        self._require(roles.is_editor(by), set(self.Status))
+        self.public_title = title.strip()
+        self.public_body = body.strip()
+        self.show_photos = show_photos
+        self.save()
+        self._log("wall.edit_public", by)
+        self._sync_wall()
+
+
+def photo_upload_to(instance, filename):
+    # Random names: the original file name may hold the poster's name or a phone's photo id.
+    return f"posts/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+class PostPhoto(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_upload_to, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return f"{self.post} photo {self.pk}"
+
+
+class Reply(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="replies")
+    round = models.PositiveSmallIntegerField(default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("unit"))
+    body = models.TextField(_("reply"))
+    is_public = models.BooleanField(
+        _("public reply"), default=True, help_text=_("Private replies are shown to the poster only.")
+    )
+    created_at = models.DateTimeField(_("replied at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+
+    def __str__(self):
+        return f"{self.post} reply {self.pk}"
+
+
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Rating(models.Model):
+    """The poster's score of one reply round."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="ratings")
+    round = models.PositiveSmallIntegerField(default=1)
+    attitude = models.PositiveSmallIntegerField(_("attitude"), validators=SCORE_VALIDATORS)
+    speed = models.PositiveSmallIntegerField(_("speed"), validators=SCORE_VALIDATORS)
+    result = models.PositiveSmallIntegerField(_("result"), validators=SCORE_VALIDATORS)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "round"], name="one_rating_per_round"),
+            models.CheckConstraint(
+                condition=Q(attitude__range=(1, 5)) & Q(speed__range=(1, 5)) & Q(result__range=(1, 5)),
+                name="scores_between_1_and_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post} rating {self.attitude}/{self.speed}/{self.result}"
+
+
+class FollowUp(models.Model):
+    """Something the poster added later; `reopens` marks the reason given for reopening."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="follow_ups")
+    body = models.TextField(_("follow-up"), max_length=2000)
+    reopens = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self):
+        return f"{self.post} follow-up {self.pk}"

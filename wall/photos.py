@@ -1,0 +1,54 @@
+"""Turns an uploaded file into a clean JPEG, or says in plain words why it can't."""
+
+import io
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Phones send JPEG (iOS converts HEIC on upload); MPO is the JPEG variant some cameras write.
+ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "MPO"}
+
+
+def clean_photo(upload):
+    """Decode, check and re-encode one upload. The result carries no EXIF (GPS!) or other metadata."""
+    name = upload.name
+    if upload.size > settings.ECHOWALL_MAX_PHOTO_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; each photo may be at most %(max)s.")
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(settings.ECHOWALL_MAX_PHOTO_BYTES),
+            }
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in ACCEPTED_FORMATS:
+                raise ValidationError(_("“%(name)s” is not a photo (JPEG, PNG, GIF or WebP).") % {"name": name})
+            if image.width * image.height > settings.ECHOWALL_MAX_PHOTO_PIXELS:
+                raise ValidationError(_("“%(name)s” has too many pixels.") % {"name": name})
+            image.load()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("“%(name)s” is not a photo we can read.") % {"name": name}) from None
+    except (OSError, SyntaxError, ValueError):
+        raise ValidationError(_("“%(name)s” is damaged or incomplete.") % {"name": name}) from None
+    return ContentFile(_reencode(image), name="photo.jpg")
+
+
+def _reencode(image):
+    image = ImageOps.exif_transpose(image)  # keep the photo upright once the EXIF is gone
+    image = image.convert("RGB")
+    side = settings.ECHOWALL_PHOTO_MAX_SIDE
+    image.thumbnail((side, side))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue()

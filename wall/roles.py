@@ -1,0 +1,50 @@
+"""Who may do what (DESIGN.md §2). Decided per request, never at import time."""
+
+
+def is_editor(user):
+    return user is not None and user.is_active and user.has_perm("wall.moderate_post")
+
+
+def handles(user, unit):
+    """True if user is one of unit's handlers (superusers handle every unit)."""
+    if user is None or unit is None or not user.is_active:
+        return False
+    return user.is_superuser or unit.handlers.filter(pk=user.pk).exists()
+
+
+def is_staff_member(user):
+    return is_editor(user) or (user is not None and user.is_active and user.handled_units.exists())
+
+
+# The Wagtail groups each role gets (DESIGN.md §2), with their permissions. Handlers' and
+# supervisors' reach is further limited to their units by unit membership, not by group.
+ROLE_GROUPS = {
+    "编辑": [
+        "wagtailadmin.access_admin",
+        "wall.moderate_post",
+        "wall.add_kind",
+        "wall.change_kind",
+        "wall.add_category",
+        "wall.change_category",
+        "wall.add_unit",
+        "wall.change_unit",
+    ],
+    "信息员": ["wagtailadmin.access_admin"],
+    "督查员": ["wagtailadmin.access_admin"],
+    "全局督办员": ["wagtailadmin.access_admin"],
+    "校领导": ["wagtailadmin.access_admin"],
+}
+
+
+def ensure_groups():
+    """Create the role groups if missing and give them their permissions. Idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    groups = {}
+    for name, codenames in ROLE_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        groups[name] = group
+    return groups

@@ -1,0 +1,38 @@
+"""Headline figures. The full 三率 statistics come with the statistics work (issue #5)."""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from wall.models import Post, Rating
+
+SATISFIED_RESULT = 4  # a rating counts as satisfied when its result score is at least this
+
+
+@dataclass(frozen=True)
+class Figures:
+    received: int
+    response_rate: float | None  # answered within the reply deadline / received
+    rated: int
+    satisfaction_rate: float | None  # satisfied ratings / ratings
+
+
+def month_start(now=None):
+    now = timezone.localtime(now or timezone.now())
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def figures_since(start):
+    received = Post.objects.filter(accepted_at__gte=start)
+    answered_on_time = received.filter(first_replied_at__lte=F("reply_due_at")).count()
+    total = received.count()
+    ratings = Rating.objects.filter(created_at__gte=start)
+    rated = ratings.count()
+    satisfied = ratings.filter(Q(result__gte=SATISFIED_RESULT)).count()
+    return Figures(
+        received=total,
+        response_rate=answered_on_time / total if total else None,
+        rated=rated,
+        satisfaction_rate=satisfied / rated if rated else None,
+    )

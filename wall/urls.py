@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "wall"
+urlpatterns = [
+    path("post/new/", views.submit, name="submit"),
+    path("post/thanks/<str:token>/", views.thanks, name="thanks"),
+    path("track/", views.track_lookup, name="track_lookup"),
+    path("track/<str:token>/", views.track, name="track"),
+    path("track/<str:token>/follow-up/", views.follow_up, name="follow_up"),
+    path("track/<str:token>/rate/", views.rate, name="rate"),
+    path("track/<str:token>/reopen/", views.reopen, name="reopen"),
+    path("my/posts/", views.my_posts, name="my_posts"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+]

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
+from wall.models import Kind, Post, PostPhoto, TransitionError
+from wall.projection import is_photo_public
+
+
+def _get_post_for_token(token):
+    return get_object_or_404(Post, tracking_token=token)
+
+
+def submit(request):
+    kind = Kind.objects.filter(slug=request.GET.get("kind", "")).first()
+    form = PostForm(request.POST or None, request.FILES or None, user=request.user, initial={"kind": kind})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            post = form.save()
+        return redirect("wall:thanks", token=post.tracking_token)
+    return render(request, "wall/submit.html", {"form": form})
+
+
+def thanks(request, token):
+    post = _get_post_for_token(token)
+    return render(request, "wall/thanks.html", {"post": post})
+
+
+def track_lookup(request):
+    form = TrackLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("wall:track", token=form.post.tracking_token)
+    return render(request, "wall/track_lookup.html", {"form": form})
+
+
+def track(request, token):
+    post = _get_post_for_token(token)
+    return render(request, "wall/track.html", _track_context(post))
+
+
+def _track_context(post, **forms):
+    return {
+        "post": post,
+        "replies": post.replies.select_related("unit"),
+        "follow_ups": post.follow_ups.all(),
+        "ratings": post.ratings.order_by("round"),
+        "photos": post.photos.all(),
+        "rating_form": forms.get("rating_form") or RatingForm(),
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+    }
+
+
+def _poster_action(request, token, form_class, form_name, act, done_message):
+    """Shared shape of the poster's actions on the tracking page."""
+    post = _get_post_for_token(token)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(post, form.cleaned_data)
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done_message)
+            return redirect("wall:track", token=token)
+    context = _track_context(post, **{form_name: form})
+    return render(request, "wall/track.html", context, status=400)
+
+
+def _user(request):
+    return request.user if request.user.is_authenticated else None
+
+
+@require_POST
+def follow_up(request, token):
+    def act(post, data):
+        post.add_follow_up(data["body"], by=_user(request))
+
+    return _poster_action(request, token, FollowUpForm, "follow_up_form", act, _("Added to your post."))
+
+
+@require_POST
+def rate(request, token):
+    def act(post, data):
+        post.rate(data["attitude"], data["speed"], data["result"], data["comment"], by=_user(request))
+
+    return _poster_action(request, token, RatingForm, "rating_form", act, _("Thank you for your rating."))
+
+
+@require_POST
+def reopen(request, token):
+    def act(post, data):
+        post.reopen(data["reason"], by=_user(request))
+
+    return _poster_action(request, token, ReopenForm, "reopen_form", act, _("Your post is open again."))
+
+
+@login_required
+def my_posts(request):
+    posts = request.user.posts.select_related("kind", "category", "unit")
+    return render(request, "wall/my_posts.html", {"posts": posts})
+
+
+def photo(request, pk):
+    """Serves a photo to whoever may see it: anyone if its post is public, else the poster or staff."""
+    photo = get_object_or_404(PostPhoto.objects.select_related("post"), pk=pk)
+    if not _may_see_photo(request, photo):
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600" if is_photo_public(photo) else "private, no-store"
+    return response
+
+
+def _may_see_photo(request, photo):
+    post = photo.post
+    if is_photo_public(photo):
+        return True
+    if request.GET.get("t") == post.tracking_token:
+        return True
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return post.poster_id == user.pk or Post.objects.visible_to(user).filter(pk=post.pk).exists()
