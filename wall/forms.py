@@ -2,6 +2,7 @@ from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from wall.models import Category, Kind, Post, Unit
@@ -74,8 +75,8 @@ class PostForm(forms.ModelForm):
         self.fields["kind"].empty_label = None
         self.fields["category"].queryset = Category.objects.all()
         self.fields["requested_unit"].queryset = Unit.objects.filter(is_active=True)
-        self.fields["title"].min_length = 4
-        self.fields["body"].min_length = 10
+        self.fields["title"].validators.append(MinLengthValidator(4))
+        self.fields["body"].validators.append(MinLengthValidator(10))
         if not user.is_authenticated:
             self.fields["captcha"] = CaptchaField(label=_("Characters in the picture"))
             self.fields["is_anonymous"].initial = True
@@ -90,7 +91,7 @@ class PostForm(forms.ModelForm):
         if commit:
             post.save()
             for photo in self.cleaned_data["photos"]:
-                post.photos.create(image=photo)
+                post.photos.create(image=photo)  # already cleaned by PhotosField
         return post
 
 

@@ -163,8 +163,11 @@ class Post(models.Model):
     def is_overdue(self):
         return self.status in self.AWAITING_REPLY and self.reply_due_at and timezone.now() > self.reply_due_at
 
-    def current_rating(self):
-        return self.ratings.filter(round=self.round).first()
+    def add_photo(self, upload):
+        """Store an uploaded photo, decoded and re-encoded so no metadata survives (ValidationError if bad)."""
+        from wall.photos import clean_photo
+
+        return self.photos.create(image=clean_photo(upload))
 
     def can_be_rated(self):
         return (

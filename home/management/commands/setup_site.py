@@ -27,4 +27,5 @@ class Command(BaseCommand):
         if not WallIndexPage.objects.exists():
             home.add_child(instance=WallIndexPage(title="回音壁", slug="wall", intro="公开的诉求与答复"))
         ensure_groups()
-        self.stdout.write(self.style.SUCCESS("Site, wall and role groups are in place."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS("Site, wall and role groups are in place."))

@@ -1,0 +1,120 @@
+"""Posting: anonymous with captcha, real-name when logged in, photos cleaned, errors explained."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from tests.factories import image_bytes, image_upload, make_category, make_kind, make_user
+from wall.models import Post
+
+
+def form_data(**overrides):
+    data = {
+        "kind": make_kind().pk,
+        "category": make_category().pk,
+        "title": "图书馆座位不够",
+        "body": "期末周图书馆三楼座位总是不够，能否延长开放时间？",
+        "wants_public": "on",
+        "captcha_0": "x",
+        "captcha_1": "PASSED",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def submit(client, **overrides):
+    return client.post(reverse("wall:submit"), form_data(**overrides))
+
+
+def test_it_stores_an_anonymous_post_and_shows_the_tracking_code(client):
+    response = submit(client, contact_phone="13800000000")
+    post = Post.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("wall:thanks", args=[post.tracking_token])
+    assert post.is_anonymous and post.poster is None
+    assert post.status == Post.Status.SUBMITTED
+    assert post.contact_phone == "13800000000"
+    page = client.get(response.url)
+    assert post.tracking_code in page.content.decode()
+
+
+def test_it_refuses_an_anonymous_post_without_the_captcha(client):
+    response = submit(client, captcha_1="WRONG")
+    assert response.status_code == 200
+    assert not Post.objects.exists()
+    assert "图书馆座位不够" in response.content.decode()  # what the user typed is kept
+    assert response.context["form"].errors["captcha"]
+
+
+def test_it_posts_under_the_logged_in_users_name(client):
+    user = make_user()
+    client.force_login(user)
+    submit(client, captcha_0=None, captcha_1=None)
+    post = Post.objects.get()
+    assert post.poster == user and not post.is_anonymous
+
+
+def test_a_logged_in_user_may_post_anonymously(client):
+    user = make_user()
+    client.force_login(user)
+    submit(client, is_anonymous="on", captcha_0=None, captcha_1=None)
+    post = Post.objects.get()
+    assert post.is_anonymous
+    assert post in user.posts.all()  # still listed in "my posts"
+
+
+def test_it_explains_missing_fields_and_keeps_the_input(client):
+    response = submit(client, title="", body="短")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"title", "body"}
+    assert not Post.objects.exists()
+
+
+def test_it_preselects_the_kind_from_the_entry_button(client):
+    kind = make_kind("报修", "repair")
+    response = client.get(reverse("wall:submit") + "?kind=repair")
+    assert response.context["form"].initial["kind"] == kind
+
+
+def test_it_reencodes_photos_without_exif(client):
+    exif = Image.Exif()
+    exif[0x010F] = "MarkerCamera"  # Make
+    exif[0x8825] = {2: (39.0, 54.0, 27.0)}  # GPS latitude
+    upload = SimpleUploadedFile("IMG_0001.jpg", image_bytes(exif=exif), content_type="image/jpeg")
+    submit(client, photos=[upload])
+    photo = Post.objects.get().photos.get()
+    data = photo.image.read()
+    assert b"MarkerCamera" not in data
+    assert not Image.open(io.BytesIO(data)).getexif()
+    assert "IMG_0001" not in photo.image.name
+
+
+def test_it_refuses_a_file_that_is_not_an_image(client):
+    fake = SimpleUploadedFile("notes.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    response = submit(client, photos=[fake])
+    assert response.status_code == 200
+    assert "notes.jpg" in " ".join(response.context["form"].errors["photos"])
+    assert not Post.objects.exists()
+
+
+def test_it_refuses_more_than_six_photos(client):
+    response = submit(client, photos=[image_upload(f"p{i}.jpg") for i in range(7)])
+    assert "6" in response.context["form"].errors["photos"][0]
+    assert not Post.objects.exists()
+
+
+def test_it_refuses_an_oversize_photo(client, settings):
+    settings.ECHOWALL_MAX_PHOTO_BYTES = 100
+    response = submit(client, photos=[image_upload("big.jpg", size=(200, 200))])
+    assert "big.jpg" in response.context["form"].errors["photos"][0]
+    assert not Post.objects.exists()
+
+
+def test_it_refuses_a_decompression_bomb(client, settings):
+    settings.ECHOWALL_MAX_PHOTO_PIXELS = 100
+    response = submit(client, photos=[image_upload("bomb.png", fmt="PNG", size=(100, 100))])
+    assert response.context["form"].errors["photos"]
+    assert not Post.objects.exists()

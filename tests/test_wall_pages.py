@@ -1,0 +1,91 @@
+"""The public wall: home page, listing with filters, post pages, search and sitemap."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_category, make_editor, make_handler, make_kind, make_replied_post, make_unit
+from wall.models import Post, WallIndexPage
+
+
+@pytest.fixture
+def people():
+    unit = make_unit("后勤管理处")
+    return make_editor(), make_handler(unit), unit
+
+
+def published(people, **kwargs):
+    editor, handler, unit = people
+    post = make_replied_post(editor, handler, unit, **kwargs)
+    post.publish(editor)
+    post.refresh_from_db()
+    return post
+
+
+def test_a_published_post_has_a_page_with_its_public_reply(client, people):
+    post = published(people, body="热水 6:30 开始供应")
+    html = client.get(post.page.url).content.decode()
+    assert post.title in html
+    assert "热水 6:30 开始供应" in html
+    assert "后勤管理处" in html
+    assert post.page.url.startswith("/wall/")
+
+
+def test_the_page_follows_the_case(client, people):
+    editor, handler, unit = people
+    post = published(people)
+    post.close(handler)
+    post.refresh_from_db()
+    assert post.page.status == Post.Status.CLOSED
+    assert "已办结" in client.get(post.page.url).content.decode()
+
+
+def test_the_wall_lists_newest_first_and_filters(client, people):
+    repair = make_kind("报修", "repair")
+    old = published(people, title="旧的诉求")
+    new = published(people, title="新的报修", kind=repair)
+    wall = WallIndexPage.objects.get()
+    titles = [p.title for p in client.get(wall.url).context["page_obj"]]
+    assert titles == [new.title, old.title]
+    filtered = client.get(wall.url, {"kind": repair.pk}).context["page_obj"]
+    assert [p.title for p in filtered] == [new.title]
+
+
+def test_the_wall_ignores_junk_filters(client, people):
+    published(people)
+    response = client.get(WallIndexPage.objects.get().url, {"kind": "x'; drop", "status": "nope", "page": "999"})
+    assert response.status_code == 200
+    assert len(response.context["page_obj"]) == 1
+
+
+def test_the_home_page_shows_entries_answers_and_figures(client, people):
+    make_kind("建议", "suggestion")
+    post = published(people)
+    html = client.get("/").content.decode()
+    assert "我有建议" in html
+    assert post.title in html
+    assert "100%" in html  # the one post this month was answered on time
+
+
+def test_search_finds_published_posts_by_chinese_words(client, people):
+    post = published(people, title="食堂饭菜涨价了")
+    response = client.get(reverse("search:search"), {"q": "涨价"})
+    assert [p.pk for p in response.context["page_obj"]] == [post.page.pk]
+
+
+def test_the_sitemap_lists_published_posts(client, people):
+    post = published(people)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert post.page.url in xml
+
+
+def test_category_filter_uses_the_category(client, people):
+    canteen = make_category("餐饮服务")
+    post = published(people, category=canteen)
+    published(people)
+    results = client.get(WallIndexPage.objects.get().url, {"category": canteen.pk}).context["page_obj"]
+    assert [p.pk for p in results] == [post.page.pk]
+
+
+def test_english_is_available(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Echo Wall" in response.content.decode()
