@@ -209,6 +209,21 @@ def test_it_takes_follow_ups_but_not_on_merged_posts():
     post = make_post()
     post.add_follow_up("补充：是三号楼 402")
     assert post.follow_ups.count() == 1
-    post.status = Post.Status.MERGED
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.MERGED)
     with pytest.raises(TransitionError):
         post.add_follow_up("再补充")
+
+
+def test_a_stale_copy_cannot_accept_twice(editor, unit):
+    post = make_post()
+    stale = Post.objects.get(pk=post.pk)
+    post.accept(editor, unit)
+    with pytest.raises(TransitionError):
+        stale.accept(editor, make_unit())  # another editor's screen still showed it as new
+    assert Post.objects.get(pk=post.pk).unit == unit
+
+
+def test_it_refuses_to_route_to_an_inactive_unit(editor):
+    closed_unit = make_unit(is_active=False)
+    with pytest.raises(TransitionError):
+        make_post().accept(editor, closed_unit)

@@ -12,8 +12,12 @@ def handles(user, unit):
     return user.is_superuser or unit.handlers.filter(pk=user.pk).exists()
 
 
+def handles_any_unit(user):
+    return user is not None and user.is_active and (user.is_superuser or user.handled_units.exists())
+
+
 def is_staff_member(user):
-    return is_editor(user) or (user is not None and user.is_active and user.handled_units.exists())
+    return is_editor(user) or handles_any_unit(user)
 
 
 # The Wagtail groups each role gets (DESIGN.md §2), with their permissions. Handlers' and

@@ -71,14 +71,10 @@ def _poster_action(request, token, form_class, form_name, act, done_message):
     return render(request, "wall/track.html", context, status=400)
 
 
-def _user(request):
-    return request.user if request.user.is_authenticated else None
-
-
 @require_POST
 def follow_up(request, token):
     def act(post, data):
-        post.add_follow_up(data["body"], by=_user(request))
+        post.add_follow_up(data["body"])
 
     return _poster_action(request, token, FollowUpForm, "follow_up_form", act, _("Added to your post."))
 
@@ -86,7 +82,7 @@ def follow_up(request, token):
 @require_POST
 def rate(request, token):
     def act(post, data):
-        post.rate(data["attitude"], data["speed"], data["result"], data["comment"], by=_user(request))
+        post.rate(data["attitude"], data["speed"], data["result"], data["comment"])
 
     return _poster_action(request, token, RatingForm, "rating_form", act, _("Thank you for your rating."))
 
@@ -94,7 +90,7 @@ def rate(request, token):
 @require_POST
 def reopen(request, token):
     def act(post, data):
-        post.reopen(data["reason"], by=_user(request))
+        post.reopen(data["reason"])
 
     return _poster_action(request, token, ReopenForm, "reopen_form", act, _("Your post is open again."))
 
@@ -111,7 +107,8 @@ def photo(request, pk):
     if not _may_see_photo(request, photo):
         raise Http404
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600" if is_photo_public(photo) else "private, no-store"
+    # Never in shared caches: a photo must vanish the moment its post leaves the wall.
+    response["Cache-Control"] = "private, max-age=3600" if is_photo_public(photo) else "private, no-store"
     return response
 
 

@@ -178,11 +178,16 @@ class Post(models.Model):
 
     # -- transitions ---------------------------------------------------------------------------
     # Each one checks who may do it and from which state, records an audit entry, and refreshes
-    # the post's public page. Poster actions are authorised by the tracking token in the view.
+    # the post's public page. Poster actions are authorised by the tracking token in the view and
+    # logged without a user: an account in the audit log would unmask an anonymous poster.
 
     def _require(self, allowed, states):
         if not allowed:
             raise PermissionDenied(_("You may not do this to this post."))
+        # Check the state of the locked row, not of this possibly stale instance: two editors
+        # accepting the same post at once must not both succeed.
+        current = Post.objects.select_for_update().values("status", "round", "unit_id").get(pk=self.pk)
+        self.status, self.round, self.unit_id = current["status"], current["round"], current["unit_id"]
         if self.status not in states:
             raise TransitionError(
                 _("This post is “%(status)s”; that is not possible now.") % {"status": self.get_status_display()}
@@ -199,6 +204,8 @@ class Post(models.Model):
     @transaction.atomic
     def accept(self, by, unit):
         self._require(roles.is_editor(by), {self.Status.SUBMITTED})
+        if not unit.is_active:
+            raise TransitionError(_("%(unit)s no longer takes posts.") % {"unit": unit.name})
         now = timezone.now()
         self.unit = unit
         self.status = self.Status.ACCEPTED
@@ -244,7 +251,7 @@ class Post(models.Model):
         self._sync_wall()
 
     @transaction.atomic
-    def reopen(self, reason, by=None):
+    def reopen(self, reason):
         self._require(True, set(self.ANSWERED))
         if not reason.strip():
             raise TransitionError(_("Say what is still unsolved."))
@@ -255,27 +262,27 @@ class Post(models.Model):
         self.closed_at = None
         self.reply_due_at = clock.reply_due(now)
         self.save()
-        self._log("wall.reopen", by, reason=reason.strip())
+        self._log("wall.reopen", None, reason=reason.strip())
         self._sync_wall()
 
     @transaction.atomic
-    def rate(self, attitude, speed, result, comment="", by=None):
+    def rate(self, attitude, speed, result, comment=""):
         self._require(True, set(self.ANSWERED))
         if not self.can_be_rated():
             raise TransitionError(_("This reply has already been rated."))
         rating = self.ratings.create(
             round=self.round, attitude=attitude, speed=speed, result=result, comment=comment.strip()
         )
-        self._log("wall.rate", by, attitude=attitude, speed=speed, result=result)
+        self._log("wall.rate", None, attitude=attitude, speed=speed, result=result)
         return rating
 
     @transaction.atomic
-    def add_follow_up(self, body, by=None):
+    def add_follow_up(self, body):
         self._require(True, set(self.Status) - {self.Status.MERGED})
         if not body.strip():
             raise TransitionError(_("The follow-up is empty."))
         follow_up = self.follow_ups.create(body=body.strip())
-        self._log("wall.follow_up", by)
+        self._log("wall.follow_up", None)
         return follow_up
 
     @transaction.atomic

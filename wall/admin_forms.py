@@ -1,0 +1,89 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from wall.forms import ReplyForm
+from wall.models import Post, Unit
+
+
+class HandlerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        full_name = user.get_full_name().strip()
+        return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
+class UnitForm(WagtailAdminModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "type", "description", "handlers", "is_active"]
+        field_classes = {"handlers": HandlerChoiceField}
+        widgets = {"handlers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Posters have accounts too: offer only people who can enter the admin, so the list stays
+        # short and nobody is made a handler by a slip. Current handlers stay listed so that saving
+        # the form never drops one silently.
+        access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        may_enter_admin = Q(is_superuser=True) | Q(groups__permissions=access_admin) | Q(user_permissions=access_admin)
+        current = Q(handled_units=self.instance) if self.instance.pk else Q(pk__in=[])
+        users = get_user_model().objects.filter((Q(is_active=True) & may_enter_admin) | current)
+        self.fields["handlers"].queryset = users.distinct().order_by("username")
+
+
+class AcceptForm(forms.Form):
+    prefix = "accept"
+    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.filter(is_active=True))
+
+
+class RejectForm(forms.Form):
+    prefix = "reject"
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The poster reads this reason."),
+    )
+
+
+class StaffReplyForm(ReplyForm):
+    prefix = "reply"
+
+
+class PublicTextForm(forms.Form):
+    prefix = "public"
+    public_title = forms.CharField(
+        label=_("Public title"), max_length=100, required=False, help_text=_("Leave blank to use the original.")
+    )
+    public_body = forms.CharField(
+        label=_("Public text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Leave blank to use the original. Remove names, phone numbers and anything private."),
+    )
+    show_photos = forms.BooleanField(label=_("Show photos on the wall"), required=False)
+
+
+class PostFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *Post.Status.choices], required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def filter(self, posts):
+        if not self.is_valid():
+            return posts
+        if status := self.cleaned_data["status"]:
+            posts = posts.filter(status=status)
+        if unit := self.cleaned_data["unit"]:
+            posts = posts.filter(unit=unit)
+        return posts

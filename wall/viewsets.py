@@ -1,0 +1,54 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from wall.admin_forms import UnitForm
+from wall.models import Category, Kind, Unit
+
+
+class KindViewSet(ModelViewSet):
+    model = Kind
+    name = "wall_kinds"
+    url_prefix = "wall/kinds"
+    icon = "tag"
+    menu_label = _("Kinds")
+    # sort_order stays a typed number: Wagtail's drag-reordering needs distinct values, and
+    # the field defaults to 0 for every row.
+    form_fields = ["name", "slug", "entry_label", "description", "sort_order"]
+    list_display = ["name", "entry_label", "slug", "sort_order"]
+    ordering = ["sort_order", "pk"]
+    copy_view_enabled = False
+
+
+class CategoryViewSet(ModelViewSet):
+    model = Category
+    name = "wall_categories"
+    url_prefix = "wall/categories"
+    icon = "list-ul"
+    menu_label = _("Categories")
+    form_fields = ["name", "default_unit", "sort_order"]
+    list_display = ["name", "default_unit", "sort_order"]
+    ordering = ["sort_order", "pk"]
+    copy_view_enabled = False
+
+
+class UnitViewSet(ModelViewSet):
+    model = Unit
+    name = "wall_units"
+    url_prefix = "wall/units"
+    icon = "group"
+    menu_label = _("Units")
+    list_display = ["name", "type", "is_active"]
+    list_filter = ["type", "is_active"]
+    search_fields = ["name", "description"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return UnitForm
+
+
+class WallSettingsGroup(ViewSetGroup):
+    menu_label = _("Wall settings")
+    menu_icon = "cog"
+    menu_order = 800
+    items = (KindViewSet, CategoryViewSet, UnitViewSet)
