@@ -93,7 +93,7 @@ class WallPostPage(Page):
     photo_ids = models.JSONField(default=list, blank=True, editable=False)
 
     content_panels = [
-        HelpPanel(content=_("This page is built from the case. Change its public text on the case in “Posts”.")),
+        HelpPanel(content=_("This page is built from the case. Change its public text on the case in “All posts”.")),
         FieldPanel("title", read_only=True),
         FieldPanel("body", read_only=True),
         FieldPanel("status", read_only=True),
