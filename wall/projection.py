@@ -53,7 +53,7 @@ def project(post):
         unit_id=post.unit_id,
         status=post.status,
         posted_at=post.created_at,
-        replied_at=post.first_replied_at if replies else None,
+        replied_at=replies[0].replied_at if replies else None,
         replies=replies,
         photo_ids=photo_ids,
     )

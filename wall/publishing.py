@@ -61,7 +61,7 @@ def _fill(page, projection):
 def _year_page(posted_at):
     wall = WallIndexPage.objects.first()
     if wall is None:
-        raise RuntimeError("There is no wall page to publish to; run `manage.py seed_demo` or create one.")
+        raise RuntimeError("There is no wall page to publish to; run `manage.py setup_site`.")
     year = str(timezone.localtime(posted_at).year)
     existing = WallYearPage.objects.child_of(wall).filter(slug=year).first()
     if existing:

@@ -103,6 +103,8 @@ class WallPostPage(Page):
     parent_page_types = ["wall.WallYearPage"]
     subpage_types = []
     is_creatable = False
+    # It links to nothing an editor could delete; skipping the reference index halves publishing time.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("wall post")

@@ -1,0 +1,381 @@
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import ModelLogEntry, Page
+
+from wall import clock, demo_data
+from wall.models import Category, Kind, Post, Unit
+
+SEED = 20240901
+
+# How many demo posts end in each state.
+STATUS_COUNTS = {
+    Post.Status.CLOSED: 165,
+    Post.Status.REPLIED: 55,
+    Post.Status.REJECTED: 28,
+    Post.Status.ACCEPTED: 22,
+    Post.Status.SUBMITTED: 18,
+    Post.Status.REOPENED: 12,
+}
+
+# How old (in days) a post in each state may be: nothing waits months for screening.
+AGE_DAYS = {
+    Post.Status.CLOSED: (3, 365),
+    Post.Status.REPLIED: (1, 365),
+    Post.Status.REJECTED: (0.5, 365),
+    Post.Status.ACCEPTED: (0.2, 4),
+    Post.Status.SUBMITTED: (0, 2),
+    Post.Status.REOPENED: (1, 14),
+}
+
+# Students post mostly in the evening, rarely at night.
+HOUR_WEIGHTS = [1, 1, 0, 0, 0, 0, 1, 3, 4, 6, 6, 6, 5, 4, 5, 5, 5, 4, 5, 6, 7, 8, 7, 3]
+
+# Hours between one step of a post's history and the next, as (shortest, longest).
+ACCEPT_HOURS = (0.3, 10)
+REJECT_HOURS = (0.5, 20)
+REPLY_HOURS = (0.5, 20)
+LATE_REPLY_HOURS = (25, 72)
+NOTE_HOURS = (0.5, 6)
+FOLLOW_UP_HOURS = (1, 30)
+RATE_HOURS = (1, 48)
+CLOSE_HOURS = (4, 96)
+REOPEN_HOURS = (0.2, 12)
+PUBLISH_HOURS = (0.1, 3)
+
+LATE_REPLY_SHARE = 0.1
+PUBLISHED_SHARE = 0.85
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a demo university: kinds, units, categories, one login per role and about 300 posts of the "
+        "last twelve months in every state, most of them on the wall. Does nothing if there are posts already."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Load the demo even with DEBUG off (it creates known passwords)."
+        )
+
+    def handle(self, *args, verbosity, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("The demo creates logins with a published password; use --force if you mean it.")
+        with transaction.atomic():
+            call_command("setup_site", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
+            # Demo posts next to real ones would be mistaken for real ones (and vice versa).
+            if Post.objects.exists():
+                self.stdout.write("Demo data already loaded.")
+            else:
+                self.load()
+        # `make run` seeds on every start: show the logins each time, unless these are not the demo's users.
+        if demo_logins_exist():
+            self.write_logins()
+
+    def load(self):
+        started = time.monotonic()
+        kinds = ensure_kinds()
+        units = ensure_units()
+        categories = ensure_categories(units)
+        users = ensure_users(units)
+        rng = random.Random(SEED)  # noqa: S311 - the same demo every time, nothing secret
+        demo = DemoPosts(rng, timezone.now(), kinds, categories, units, users)
+        posts = demo.create_all()
+        published = demo.publish_most(posts)
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {len(posts)} posts, {published} of them on the wall, in {elapsed:.1f} s.")
+        )
+
+    def write_logins(self):
+        self.stdout.write("")
+        self.stdout.write(f"{'username':<12} {'password':<15} role")
+        for user in demo_data.USERS:
+            units = f"（{'、'.join(user.units)}）" if user.units else ""
+            self.stdout.write(f"{user.username:<12} {demo_data.DEMO_PASSWORD:<15} {user.role}{units}")
+
+
+def demo_logins_exist():
+    usernames = [user.username for user in demo_data.USERS]
+    return User.objects.filter(username__in=usernames).count() == len(usernames)
+
+
+def ensure_kinds():
+    kinds = {}
+    for order, (name, slug, entry_label) in enumerate(demo_data.KINDS, start=1):
+        kinds[slug], _ = Kind.objects.get_or_create(
+            slug=slug, defaults={"name": name, "entry_label": entry_label, "sort_order": order}
+        )
+    return kinds
+
+
+def ensure_units():
+    return {
+        name: Unit.objects.get_or_create(name=name, defaults={"type": unit_type})[0]
+        for name, unit_type in demo_data.UNITS
+    }
+
+
+def ensure_categories(units):
+    categories = {}
+    for order, (name, unit_name) in enumerate(demo_data.CATEGORIES, start=1):
+        categories[name], _ = Category.objects.get_or_create(
+            name=name, defaults={"default_unit": units.get(unit_name), "sort_order": order}
+        )
+    return categories
+
+
+def ensure_users(units):
+    # One hash for everyone: hashing is deliberately slow and they all share the demo password.
+    password = make_password(demo_data.DEMO_PASSWORD)
+    users = {}
+    for spec in demo_data.USERS:
+        superuser = spec.role == demo_data.SUPERUSER_ROLE
+        # An account that exists already keeps its password: it may be somebody's real login.
+        user, _ = User.objects.get_or_create(
+            username=spec.username,
+            defaults={"first_name": spec.name, "password": password, "is_superuser": superuser, "is_staff": superuser},
+        )
+        if spec.group:
+            user.groups.add(Group.objects.get(name=spec.role))
+        for unit_name in spec.units:
+            units[unit_name].handlers.add(user)
+        users[spec.username] = user
+    return users
+
+
+@dataclass
+class Story:
+    """One demo post and the times its actions should have happened at.
+
+    The model's transitions stamp everything with timezone.now(); the story remembers when each
+    action belongs in the past, and `backdate` moves the stamps there afterwards.
+    """
+
+    post: Post
+    topic: demo_data.Topic
+    unit: Unit
+    words: dict
+    log_times: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    post_times: dict = field(default_factory=dict)
+
+    def happened(self, at, row=None, **post_times):
+        self.log_times.append(at)
+        if row is not None:
+            self.rows.append((type(row), row.pk, at))
+        self.post_times.update(post_times)
+
+    def backdate(self, post_type):
+        last = self.log_times[-1] if self.log_times else self.post.created_at
+        Post.objects.filter(pk=self.post.pk).update(updated_at=last, **self.post_times)
+        for model, pk, at in self.rows:
+            model.objects.filter(pk=pk).update(created_at=at)
+        entries = ModelLogEntry.objects.filter(content_type=post_type, object_id=str(self.post.pk)).order_by("pk")
+        for entry_pk, at in zip(entries.values_list("pk", flat=True), self.log_times, strict=True):
+            ModelLogEntry.objects.filter(pk=entry_pk).update(timestamp=at)
+
+
+class DemoPosts:
+    def __init__(self, rng, now, kinds, categories, units, users):
+        self.rng = rng
+        self.now = now
+        self.kinds = kinds
+        self.categories = categories
+        self.units = units
+        self.editor = users["editor"]
+        self.student = users["student"]
+        self.handlers = {unit: list(unit.handlers.all()) for unit in units.values()}
+        self.post_type = ContentType.objects.get_for_model(Post)
+
+    def create_all(self):
+        statuses = [status for status, count in STATUS_COUNTS.items() for _ in range(count)]
+        # Planned first and created oldest first, so that numbers grow with time as in real life.
+        plans = sorted(((self.posted_at(status), status) for status in statuses), key=lambda plan: plan[0])
+        return [self.create(status, posted_at) for posted_at, status in plans]
+
+    def posted_at(self, status):
+        shortest, longest = AGE_DAYS[status]
+        day = timezone.localtime(self.now - timedelta(days=self.rng.uniform(shortest, longest)))
+        hour = self.rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
+        at = day.replace(hour=hour, minute=self.rng.randrange(60), second=self.rng.randrange(60))
+        return at if at < self.now else at - timedelta(days=1)
+
+    def create(self, status, posted_at):
+        story = self.new_story(posted_at)
+        steps = self.steps(status)
+        for (action, _), at in zip(steps, self.times(posted_at, [hours for _, hours in steps]), strict=True):
+            action(story, at)
+        story.backdate(self.post_type)
+        return story.post
+
+    def new_story(self, posted_at):
+        category_name = self.rng.choice(list(demo_data.TOPICS))
+        topic = self.rng.choice(demo_data.TOPICS[category_name])
+        category = self.categories[category_name]
+        unit = self.units[topic.unit] if topic.unit else category.default_unit
+        words = self.words(unit)
+        post = Post.objects.create(
+            kind=self.kinds[topic.kind],
+            category=category,
+            requested_unit=unit if self.rng.random() < 0.3 else None,
+            title=topic.title.format_map(words),
+            body=topic.body.format_map(words),
+            wants_public=self.rng.random() > 0.08,
+            created_at=posted_at,
+            **self.poster(),
+        )
+        return Story(post=post, topic=topic, unit=unit, words=words)
+
+    def words(self, unit):
+        rng = self.rng
+        return {
+            "dorm": rng.choice(demo_data.DORMS),
+            "teach": rng.choice(demo_data.TEACHING_BUILDINGS),
+            "canteen": rng.choice(demo_data.CANTEENS),
+            "place": rng.choice(demo_data.PLACES),
+            "course": rng.choice(demo_data.COURSES),
+            "floor": rng.randint(1, 6),
+            "room": f"{rng.randint(1, 6)}{rng.randint(1, 30):02d}",
+            "unit": unit.name,
+        }
+
+    def poster(self):
+        """Who wrote it: the demo student (by name or not), or a visitor, who is always anonymous."""
+        chance = self.rng.random()
+        if chance < 0.15:
+            return {
+                "poster": self.student,
+                "contact_name": self.student.first_name,
+                "contact_phone": demo_data.STUDENT_PHONE,
+            }
+        if chance < 0.2:
+            return {"poster": self.student, "is_anonymous": True}
+        if chance < 0.6:
+            return {"is_anonymous": True, "contact_name": self.rng.choice(demo_data.SURNAMES) + "同学"}
+        if chance < 0.8:
+            return {"is_anonymous": True, "contact_phone": f"13{self.rng.randrange(10**9):09d}"}
+        return {"is_anonymous": True}
+
+    def steps(self, status):
+        """The actions that bring a new post to status, each with the hours it usually takes."""
+        rng = self.rng
+        accept = [(self.accept, ACCEPT_HOURS)]
+        if rng.random() < 0.1:
+            accept.append((self.follow_up, FOLLOW_UP_HOURS))
+        reply = [(self.reply, LATE_REPLY_HOURS if rng.random() < LATE_REPLY_SHARE else REPLY_HOURS)]
+        if rng.random() < 0.15:
+            reply.append((self.private_note, NOTE_HOURS))
+        rating = [(self.rate_well, RATE_HOURS)] if rng.random() < 0.6 else []
+        reopen = [(self.reply, REPLY_HOURS), (self.rate_poorly, RATE_HOURS), (self.reopen, REOPEN_HOURS)]
+        close = [(self.close, CLOSE_HOURS)]
+        if status == Post.Status.SUBMITTED:
+            return []
+        if status == Post.Status.REJECTED:
+            return [(self.reject, REJECT_HOURS)]
+        if status == Post.Status.ACCEPTED:
+            return accept
+        if status == Post.Status.REPLIED:
+            return accept + reply + rating
+        if status == Post.Status.REOPENED:
+            return accept + reopen
+        if rng.random() < 0.08:  # closed only after a second round
+            return accept + reopen + [(self.reply, REPLY_HOURS)] + rating + close
+        return accept + reply + rating + close
+
+    def times(self, start, hour_ranges):
+        gaps = [timedelta(hours=self.rng.uniform(*hours)) for hours in hour_ranges]
+        room = self.now - start - timedelta(minutes=5)
+        total = sum(gaps, timedelta())
+        if total > room:  # a recent post: its history must fit into the time it has had
+            gaps = [gap * (room / total) for gap in gaps]
+        times, at = [], start
+        for gap in gaps:
+            at += gap
+            times.append(at)
+        return times
+
+    def handler(self, story):
+        return self.rng.choice(self.handlers[story.unit])
+
+    # -- the actions, each through the model's own transition --------------------------------------
+
+    def accept(self, story, at):
+        story.post.accept(self.editor, story.unit)
+        story.happened(at, accepted_at=at, reply_due_at=clock.reply_due(story.post.kind, at))
+
+    def reject(self, story, at):
+        story.post.reject(self.editor, self.rng.choice(demo_data.REJECT_REASONS))
+        story.happened(at, closed_at=at)
+
+    def reply(self, story, at):
+        post = story.post
+        template = story.topic.reply if post.round == 1 else self.rng.choice(demo_data.SECOND_REPLIES)
+        # A poster who kept the post off the wall gets an answer meant for them alone.
+        public = post.wants_public and self.rng.random() < 0.9
+        reply = post.reply(self.handler(story), template.format_map(story.words), is_public=public)
+        story.happened(at, reply, first_replied_at=story.post_times.get("first_replied_at", at))
+
+    def private_note(self, story, at):
+        body = self.rng.choice(demo_data.PRIVATE_REPLIES).format_map(story.words)
+        story.happened(at, story.post.reply(self.handler(story), body, is_public=False))
+
+    def follow_up(self, story, at):
+        body = self.rng.choice(demo_data.FOLLOW_UPS)
+        story.happened(at, story.post.add_follow_up(body))
+
+    def rate_well(self, story, at):
+        scores = self.rng.choices([5, 4, 3, 2], weights=[12, 6, 2, 1], k=3)
+        comment = self.rng.choice(demo_data.GOOD_COMMENTS)
+        story.happened(at, story.post.rate(*scores, comment=comment))
+
+    def rate_poorly(self, story, at):
+        attitude, speed, result = self.rng.randint(2, 4), self.rng.randint(1, 3), self.rng.randint(1, 2)
+        comment = self.rng.choice(demo_data.POOR_COMMENTS)
+        story.happened(at, story.post.rate(attitude, speed, result, comment=comment))
+
+    def reopen(self, story, at):
+        post = story.post
+        post.reopen(self.rng.choice(demo_data.REOPEN_REASONS))
+        reason = post.follow_ups.filter(reopens=True).latest("pk")
+        story.happened(at, reason, reply_due_at=clock.reply_due(post.kind, at), closed_at=None)
+
+    def close(self, story, at):
+        closer = self.handler(story) if self.rng.random() < 0.7 else self.editor
+        story.post.close(closer)
+        story.happened(at, closed_at=at)
+
+    # -- the wall ----------------------------------------------------------------------------------
+
+    def publish_most(self, posts):
+        published = 0
+        for post in posts:
+            if post.wants_public and post.status in Post.WALL_STATUSES and self.rng.random() < PUBLISHED_SHARE:
+                self.publish(post)
+                published += 1
+        return published
+
+    def publish(self, post):
+        # The page is built from the post as it is in the database, with its history backdated.
+        post.refresh_from_db()
+        last_change = post.updated_at
+        post.publish(self.editor)
+        at = min(post.accepted_at + timedelta(hours=self.rng.uniform(*PUBLISH_HOURS)), self.now)
+        last_change = max(at, last_change)
+        Post.objects.filter(pk=post.pk).update(updated_at=last_change)
+        entry = ModelLogEntry.objects.filter(content_type=self.post_type, object_id=str(post.pk)).latest("pk")
+        ModelLogEntry.objects.filter(pk=entry.pk).update(timestamp=at)
+        Page.objects.filter(pk=post.page_id).update(
+            first_published_at=at, last_published_at=last_change, latest_revision_created_at=last_change
+        )
+        post.page.revisions.update(created_at=last_change)
