@@ -3,7 +3,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_int, env_str
+from .env import env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ECHOWALL_VAR_DIR", str(BASE_DIR / "var")))
@@ -131,8 +131,6 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "xlsx"]
 CAPTCHA_IMAGE_SIZE = (120, 40)
 CAPTCHA_FONT_SIZE = 30
 
-# Posting rules (DESIGN.md §1): replies are due this many hours after a post is accepted.
-ECHOWALL_REPLY_HOURS = env_int("ECHOWALL_REPLY_HOURS", 24)
 ECHOWALL_MAX_PHOTOS = 6
 ECHOWALL_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 ECHOWALL_MAX_PHOTO_PIXELS = 40_000_000

@@ -210,7 +210,7 @@ class Post(models.Model):
         self.unit = unit
         self.status = self.Status.ACCEPTED
         self.accepted_at = now
-        self.reply_due_at = clock.reply_due(now)
+        self.reply_due_at = clock.reply_due(self.kind, now)
         self.save()
         self._log("wall.accept", by, unit=unit.name)
 
@@ -260,7 +260,7 @@ class Post(models.Model):
         self.status = self.Status.REOPENED
         self.round += 1
         self.closed_at = None
-        self.reply_due_at = clock.reply_due(now)
+        self.reply_due_at = clock.reply_due(self.kind, now)
         self.save()
         self._log("wall.reopen", None, reason=reason.strip())
         self._sync_wall()

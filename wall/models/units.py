@@ -13,6 +13,15 @@ class Kind(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    reply_hours = models.PositiveSmallIntegerField(
+        _("reply due (hours)"), null=True, blank=True, help_text=_("Leave blank for the handling rules' default.")
+    )
+    resolve_workdays = models.PositiveSmallIntegerField(
+        _("resolution due (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank for the handling rules' default."),
+    )
 
     class Meta:
         ordering = ["sort_order", "pk"]
