@@ -45,7 +45,12 @@ def planted():
 
     # A post the poster kept off the wall, with a photo.
     private = make_replied_post(
-        editor, handler, unit, title=f"私密 {MARKERS['private_title']}", body=MARKERS["private_body"], wants_public=False
+        editor,
+        handler,
+        unit,
+        title=f"私密 {MARKERS['private_title']}",
+        body=MARKERS["private_body"],
+        wants_public=False,
     )
     private_photo = private.add_photo(SimpleUploadedFile("p.jpg", image_bytes()))
 
