@@ -1,8 +1,11 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from tests.factories import make_editor, make_handler, make_kind, make_unit, make_user
-from wall.models import Category, Kind, Unit
+from wall import clock
+from wall.models import Category, HandlingSettings, Kind, Unit
 
 ADMIN_HOME = reverse("wagtailadmin_home")
 SETTINGS_URLS = [reverse("wall_kinds:index"), reverse("wall_categories:index"), reverse("wall_units:index")]
@@ -124,3 +127,25 @@ def test_it_keeps_a_current_handler_who_lost_admin_access(client):
 
     assert response.status_code == 302
     assert list(unit.handlers.all()) == [former_staff]
+
+
+def test_editors_correct_the_working_day_calendar(client):
+    client.force_login(make_editor())
+    response = client.post(reverse("wall_calendar:add"), {"date": "2031-03-01", "is_workday": "on", "note": "调休"})
+    assert response.status_code == 302
+    assert clock.is_workday(date(2031, 3, 1))
+
+
+def test_editors_change_the_handling_rules(client):
+    client.force_login(make_editor())
+    url = client.get(reverse("wagtailsettings:edit", args=["wall", "handlingsettings"])).url
+    data = {
+        "reply_hours": 12,
+        "resolve_workdays": 5,
+        "global_escalation_workdays": 2,
+        "max_transfers": 2,
+        "reopen_at_or_below": 2,
+        "digest_hour": 8,
+    }
+    assert client.post(url, data).status_code == 302
+    assert HandlingSettings.load().reply_hours == 12

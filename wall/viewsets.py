@@ -3,7 +3,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from wall.admin_forms import UnitForm
-from wall.models import Category, Kind, Unit
+from wall.models import CalendarDay, Category, Kind, Unit
 
 
 class KindViewSet(ModelViewSet):
@@ -14,8 +14,8 @@ class KindViewSet(ModelViewSet):
     menu_label = _("Kinds")
     # sort_order stays a typed number: Wagtail's drag-reordering needs distinct values, and
     # the field defaults to 0 for every row.
-    form_fields = ["name", "slug", "entry_label", "description", "sort_order"]
-    list_display = ["name", "entry_label", "slug", "sort_order"]
+    form_fields = ["name", "slug", "entry_label", "description", "sort_order", "reply_hours", "resolve_workdays"]
+    list_display = ["name", "entry_label", "slug", "sort_order", "reply_hours", "resolve_workdays"]
     ordering = ["sort_order", "pk"]
     copy_view_enabled = False
 
@@ -47,8 +47,19 @@ class UnitViewSet(ModelViewSet):
         return UnitForm
 
 
+class CalendarDayViewSet(ModelViewSet):
+    model = CalendarDay
+    name = "wall_calendar"
+    url_prefix = "wall/calendar"
+    icon = "date"
+    menu_label = _("Working-day calendar")
+    form_fields = ["date", "is_workday", "note"]
+    list_display = ["date", "is_workday", "note"]
+    copy_view_enabled = False
+
+
 class WallSettingsGroup(ViewSetGroup):
     menu_label = _("Wall settings")
     menu_icon = "cog"
     menu_order = 800
-    items = (KindViewSet, CategoryViewSet, UnitViewSet)
+    items = (KindViewSet, CategoryViewSet, UnitViewSet, CalendarDayViewSet)
