@@ -86,6 +86,12 @@ def test_category_filter_uses_the_category(client, people):
     assert [p.pk for p in results] == [post.page.pk]
 
 
-def test_english_is_available(client):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Echo Wall" in response.content.decode()
+def test_it_speaks_chinese_even_to_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "最新答复" in response.content.decode()
+
+
+def test_the_switcher_turns_the_site_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "Latest answers" in html and "最新答复" not in html

@@ -35,7 +35,7 @@ AGE_DAYS = {
     Post.Status.REJECTED: (0.5, 365),
     Post.Status.ACCEPTED: (0.2, 4),
     Post.Status.SUBMITTED: (0, 2),
-    Post.Status.REOPENED: (1, 14),
+    Post.Status.REOPENED: (1, 30),
 }
 
 # Students post mostly in the evening, rarely at night.
@@ -276,7 +276,7 @@ class DemoPosts:
         reply = [(self.reply, LATE_REPLY_HOURS if rng.random() < LATE_REPLY_SHARE else REPLY_HOURS)]
         if rng.random() < 0.15:
             reply.append((self.private_note, NOTE_HOURS))
-        rating = [(self.rate_well, RATE_HOURS)] if rng.random() < 0.6 else []
+        rating = [(self.rate_well, RATE_HOURS)] if rng.random() < 0.75 else []
         reopen = [(self.reply, REPLY_HOURS), (self.rate_poorly, RATE_HOURS), (self.reopen, REOPEN_HOURS)]
         close = [(self.close, CLOSE_HOURS)]
         if status == Post.Status.SUBMITTED:
