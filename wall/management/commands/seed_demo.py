@@ -20,12 +20,12 @@ SEED = 20240901
 
 # How many demo posts end in each state.
 STATUS_COUNTS = {
-    Post.Status.CLOSED: 165,
+    Post.Status.CLOSED: 179,
     Post.Status.REPLIED: 55,
     Post.Status.REJECTED: 28,
-    Post.Status.ACCEPTED: 22,
+    Post.Status.ACCEPTED: 15,
     Post.Status.SUBMITTED: 18,
-    Post.Status.REOPENED: 12,
+    Post.Status.REOPENED: 5,
 }
 
 # How old (in days) a post in each state may be: nothing waits months for screening.
@@ -33,7 +33,7 @@ AGE_DAYS = {
     Post.Status.CLOSED: (3, 365),
     Post.Status.REPLIED: (1, 365),
     Post.Status.REJECTED: (0.5, 365),
-    Post.Status.ACCEPTED: (0.2, 4),
+    Post.Status.ACCEPTED: (0.1, 2),
     Post.Status.SUBMITTED: (0, 2),
     Post.Status.REOPENED: (1, 30),
 }
