@@ -271,6 +271,7 @@ def _lifecycle_times(record, kind):
         # When it was routed is not recorded; it cannot have been before it was posted.
         times["accepted_at"] = record.created_at
         times["reply_due_at"] = clock.reply_due(kind, record.created_at)
+        times["resolution_due_at"] = clock.resolution_due(kind, record.created_at)
     if record.status == Post.Status.CLOSED:
         times["closed_at"] = reply_times[-1] if reply_times else record.created_at
     if record.status == Post.Status.REJECTED:

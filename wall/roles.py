@@ -5,6 +5,17 @@ def is_editor(user):
     return user is not None and user.is_active and user.has_perm("wall.moderate_post")
 
 
+def is_global_supervisor(user):
+    return user is not None and user.is_active and user.has_perm("wall.supervise_all")
+
+
+def supervises(user, unit):
+    """True if user watches unit as a supervisor (global supervisors watch every unit)."""
+    if user is None or unit is None or not user.is_active:
+        return False
+    return is_global_supervisor(user) or unit.supervisors.filter(pk=user.pk).exists()
+
+
 def handles(user, unit):
     """True if user is one of unit's handlers (superusers handle every unit)."""
     if user is None or unit is None or not user.is_active:
@@ -16,8 +27,12 @@ def handles_any_unit(user):
     return user is not None and user.is_active and (user.is_superuser or user.handled_units.exists())
 
 
+def supervises_any_unit(user):
+    return is_global_supervisor(user) or (user is not None and user.is_active and user.supervised_units.exists())
+
+
 def is_staff_member(user):
-    return is_editor(user) or handles_any_unit(user)
+    return is_editor(user) or handles_any_unit(user) or supervises_any_unit(user)
 
 
 # The Wagtail groups each role gets (DESIGN.md §2), with their permissions. Handlers' and
@@ -39,7 +54,7 @@ ROLE_GROUPS = {
     ],
     "信息员": ["wagtailadmin.access_admin"],
     "督查员": ["wagtailadmin.access_admin"],
-    "全局督办员": ["wagtailadmin.access_admin"],
+    "全局督办员": ["wagtailadmin.access_admin", "wall.supervise_all"],
     "校领导": ["wagtailadmin.access_admin"],
 }
 

@@ -1,11 +1,24 @@
 from .handling import CalendarDay, HandlingSettings
+from .notifications import Notification
 from .pages import WallIndexPage, WallPostPage, WallPostReply, WallYearPage
-from .posts import FollowUp, Post, PostPhoto, Rating, Reply, TransitionError
+from .posts import (
+    FollowUp,
+    InternalNote,
+    Post,
+    PostPhoto,
+    Rating,
+    Reply,
+    ReturnVisit,
+    Transfer,
+    TransitionError,
+)
 from .units import Category, Kind, Unit
 
 __all__ = [
     "CalendarDay",
     "HandlingSettings",
+    "InternalNote",
+    "Notification",
     "Category",
     "FollowUp",
     "Kind",
@@ -13,6 +26,8 @@ __all__ = [
     "PostPhoto",
     "Rating",
     "Reply",
+    "ReturnVisit",
+    "Transfer",
     "TransitionError",
     "Unit",
     "WallIndexPage",

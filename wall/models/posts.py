@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 
 from wall import clock, roles
 
+from .handling import HandlingSettings
 from .units import Category, Kind, Unit
 
 TRACKING_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud on the phone
@@ -38,9 +39,22 @@ class PostQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Posts whose case file user may open in the staff views."""
-        if roles.is_editor(user):
+        if roles.is_editor(user) or roles.is_global_supervisor(user):
             return self
-        return self.filter(unit__handlers=user)
+        mine = Q(unit__handlers=user) | Q(co_units__handlers=user) | Q(unit__supervisors=user)
+        return self.filter(pk__in=Post.objects.filter(mine).values("pk"))
+
+    def open(self):
+        return self.filter(status__in=Post.OPEN)
+
+    def resolution_overdue(self, now=None):
+        return self.open().filter(resolution_due_at__lt=now or timezone.now())
+
+    def overdue(self, now=None):
+        """Open posts past either deadline."""
+        now = now or timezone.now()
+        late_reply = Q(status__in=Post.AWAITING_REPLY, reply_due_at__lt=now)
+        return self.open().filter(late_reply | Q(resolution_due_at__lt=now))
 
     def for_handler(self, user):
         if user.is_superuser:
@@ -63,8 +77,14 @@ class Post(models.Model):
         REJECTED = "rejected", _("Rejected")
         MERGED = "merged", _("Merged")
 
+    class Escalation(models.IntegerChoices):
+        NONE = 0, _("Not escalated")
+        SUPERVISORS = 1, _("Escalated to the unit's supervisors")
+        GLOBAL = 2, _("Escalated to the global supervisors")
+
     AWAITING_REPLY = (Status.ACCEPTED, Status.REOPENED)
     ANSWERED = (Status.REPLIED, Status.CLOSED)
+    OPEN = (Status.ACCEPTED, Status.REPLIED, Status.REOPENED)
     # A post can be on the wall only once screened, and not after rejection or merging.
     WALL_STATUSES = (Status.ACCEPTED, Status.REPLIED, Status.CLOSED, Status.REOPENED)
 
@@ -116,10 +136,19 @@ class Post(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SUBMITTED)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
     round = models.PositiveSmallIntegerField(_("reply round"), default=1)
+    co_units = models.ManyToManyField(
+        Unit, blank=True, related_name="co_handled_posts", verbose_name=_("co-handling units")
+    )
+    transfer_count = models.PositiveSmallIntegerField(_("transfers"), default=0)
+    escalation = models.PositiveSmallIntegerField(_("escalation"), choices=Escalation, default=Escalation.NONE)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    reminded_round = models.PositiveSmallIntegerField(default=0, editable=False)  # reply reminder sent for
+    is_key_supervision = models.BooleanField(_("key supervision (重点督办)"), default=False)
 
     created_at = models.DateTimeField(_("posted at"), default=timezone.now, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_replied_at = models.DateTimeField(_("first replied at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -140,6 +169,7 @@ class Post(models.Model):
         ]
         permissions = [
             ("moderate_post", _("Can screen, route and publish posts")),
+            ("supervise_all", _("Can supervise every unit's posts and re-assign them")),
         ]
 
     def __str__(self):
@@ -160,8 +190,26 @@ class Post(models.Model):
         return clock.describe_due(self.reply_due_at)
 
     @property
+    def resolution_display(self):
+        if self.status not in self.OPEN:
+            return ""
+        return clock.describe_due(self.resolution_due_at)
+
+    @property
     def is_overdue(self):
         return self.status in self.AWAITING_REPLY and self.reply_due_at and timezone.now() > self.reply_due_at
+
+    @property
+    def is_resolution_overdue(self):
+        return self.status in self.OPEN and self.resolution_due_at and timezone.now() > self.resolution_due_at
+
+    def units_involved(self):
+        """The lead unit first, then the co-handling units."""
+        return [self.unit, *self.co_units.exclude(pk=self.unit_id)] if self.unit else []
+
+    def _handled_unit(self, user):
+        """The unit, lead or co-handling, in whose name user acts on this post; None if none."""
+        return next((unit for unit in self.units_involved() if roles.handles(user, unit)), None)
 
     def add_photo(self, upload):
         """Store an uploaded photo, decoded and re-encoded so no metadata survives (ValidationError if bad)."""
@@ -201,6 +249,17 @@ class Post(models.Model):
 
         sync_wall_page(self)
 
+    def _notify(self, event, **data):
+        from wall import notify
+
+        notify.post_event(self, event, **data)
+
+    def _restart_clock(self, now):
+        self.reply_due_at = clock.reply_due(self.kind, now)
+        self.resolution_due_at = clock.resolution_due(self.kind, now)
+        self.escalation = self.Escalation.NONE
+        self.escalated_at = None
+
     @transaction.atomic
     def accept(self, by, unit):
         self._require(roles.is_editor(by), {self.Status.SUBMITTED})
@@ -210,9 +269,10 @@ class Post(models.Model):
         self.unit = unit
         self.status = self.Status.ACCEPTED
         self.accepted_at = now
-        self.reply_due_at = clock.reply_due(self.kind, now)
+        self._restart_clock(now)
         self.save()
         self._log("wall.accept", by, unit=unit.name)
+        self._notify("routed", unit=unit)
 
     @transaction.atomic
     def reject(self, by, reason):
@@ -226,18 +286,27 @@ class Post(models.Model):
         self._log("wall.reject", by, reason=self.reject_reason)
 
     @transaction.atomic
-    def reply(self, by, body, is_public):
-        self._require(roles.handles(by, self.unit), {*self.AWAITING_REPLY, self.Status.REPLIED})
+    def reply(self, by, body, is_public, cannot_solve=False):
+        """A reply from the lead unit or a co-handling unit. "Cannot solve now" still counts as a reply."""
+        unit = self._handled_unit(by)
+        self._require(unit is not None, {*self.AWAITING_REPLY, self.Status.REPLIED})
         if not body.strip():
             raise TransitionError(_("The reply is empty."))
         now = timezone.now()
         reply = self.replies.create(
-            round=self.round, author=by, unit=self.unit, body=body.strip(), is_public=is_public, created_at=now
+            round=self.round,
+            author=by,
+            unit=unit,
+            body=body.strip(),
+            is_public=is_public,
+            cannot_solve=cannot_solve,
+            created_at=now,
         )
         self.status = self.Status.REPLIED
         self.first_replied_at = self.first_replied_at or now
         self.save()
-        self._log("wall.reply", by, reply=reply.pk, public=is_public)
+        self._log("wall.reply", by, reply=reply.pk, public=is_public, cannot_solve=cannot_solve)
+        self._notify("replied", reply=reply)
         self._sync_wall()
         return reply
 
@@ -248,6 +317,7 @@ class Post(models.Model):
         self.closed_at = timezone.now()
         self.save()
         self._log("wall.close", by)
+        self._notify("closed")
         self._sync_wall()
 
     @transaction.atomic
@@ -255,14 +325,19 @@ class Post(models.Model):
         self._require(True, set(self.ANSWERED))
         if not reason.strip():
             raise TransitionError(_("Say what is still unsolved."))
+        self._reopen(reason.strip(), "wall.reopen", by=None)
+
+    def _reopen(self, reason, action, by):
+        # Back to the same unit with the clock restarted; the reopen counts against that unit.
         now = timezone.now()
-        self.follow_ups.create(body=reason.strip(), reopens=True, created_at=now)
+        self.follow_ups.create(body=reason, reopens=True, created_at=now)
         self.status = self.Status.REOPENED
         self.round += 1
         self.closed_at = None
-        self.reply_due_at = clock.reply_due(self.kind, now)
+        self._restart_clock(now)
         self.save()
-        self._log("wall.reopen", None, reason=reason.strip())
+        self._log(action, by, reason=reason)
+        self._notify("reopened", reason=reason)
         self._sync_wall()
 
     @transaction.atomic
@@ -274,6 +349,10 @@ class Post(models.Model):
             round=self.round, attitude=attitude, speed=speed, result=result, comment=comment.strip()
         )
         self._log("wall.rate", None, attitude=attitude, speed=speed, result=result)
+        self._notify("rated", rating=rating)
+        if result <= HandlingSettings.load().reopen_at_or_below:
+            reason = comment.strip() or _("The poster rated the result %(result)d of 5.") % {"result": result}
+            self._reopen(reason, "wall.reopen", by=None)
         return rating
 
     @transaction.atomic
@@ -315,6 +394,124 @@ class Post(models.Model):
         self._log("wall.edit_public", by)
         self._sync_wall()
 
+    @transaction.atomic
+    def transfer(self, by, to_unit, reason):
+        """首接负责: the holding unit hands the post on, with a reason. Returns False if, past the
+        allowed number of transfers, it went to the global supervisors instead."""
+        self._require(roles.handles(by, self.unit), set(self.AWAITING_REPLY))
+        self._check_hand_over(to_unit, reason)
+        if self.transfer_count >= HandlingSettings.load().max_transfers:
+            self.transfers.create(
+                kind=Transfer.Kind.REFUSED, from_unit=self.unit, to_unit=to_unit, by=by, reason=reason.strip()
+            )
+            self._escalate(self.Escalation.GLOBAL, "wall.transfer_refused", by, to_unit=to_unit.name)
+            return False
+        self._hand_over(by, to_unit, reason, Transfer.Kind.TRANSFER, "wall.transfer")
+        return True
+
+    @transaction.atomic
+    def reassign(self, by, to_unit, reason):
+        """A supervisor re-assigns within the units they watch; a global supervisor anywhere."""
+        allowed = roles.supervises(by, self.unit) and roles.supervises(by, to_unit)
+        self._require(allowed, set(self.OPEN))
+        self._check_hand_over(to_unit, reason)
+        self._hand_over(by, to_unit, reason, Transfer.Kind.REASSIGN, "wall.reassign")
+
+    def _check_hand_over(self, to_unit, reason):
+        if to_unit == self.unit:
+            raise TransitionError(_("The post is already with %(unit)s.") % {"unit": to_unit.name})
+        if not to_unit.is_active:
+            raise TransitionError(_("%(unit)s no longer takes posts.") % {"unit": to_unit.name})
+        if not reason.strip():
+            raise TransitionError(_("Say why the post is handed on; the receiving unit will read it."))
+
+    def _hand_over(self, by, to_unit, reason, kind, action):
+        from_unit = self.unit
+        self.transfers.create(kind=kind, from_unit=from_unit, to_unit=to_unit, by=by, reason=reason.strip())
+        if kind == Transfer.Kind.TRANSFER:
+            self.transfer_count += 1
+        self.unit = to_unit
+        self.co_units.remove(to_unit)
+        if self.status == self.Status.REPLIED:
+            self.status = self.Status.ACCEPTED
+        self._restart_clock(timezone.now())
+        self.save()
+        self._log(action, by, from_unit=from_unit.name, to_unit=to_unit.name, reason=reason.strip())
+        self._notify("transferred", from_unit=from_unit, reason=reason.strip())
+        self._sync_wall()
+
+    @transaction.atomic
+    def add_co_units(self, by, units):
+        """部门联办: co-handling units may add notes and replies; only the lead unit closes."""
+        allowed = roles.handles(by, self.unit) or roles.is_editor(by) or roles.is_global_supervisor(by)
+        self._require(allowed, set(self.OPEN))
+        added = [unit for unit in units if unit != self.unit and unit.is_active]
+        if not added:
+            raise TransitionError(_("Choose at least one other active unit."))
+        self.co_units.add(*added)
+        self._log("wall.co_handle", by, units=[unit.name for unit in added])
+        self._notify("co_handling", units=added)
+
+    @transaction.atomic
+    def add_note(self, by, body):
+        """An internal note: staff only, never shown to the poster or the public."""
+        allowed = self._handled_unit(by) is not None or roles.is_editor(by) or roles.supervises(by, self.unit)
+        self._require(allowed, set(self.Status))
+        if not body.strip():
+            raise TransitionError(_("The note is empty."))
+        note = self.notes.create(author=by, unit=self._handled_unit(by), body=body.strip())
+        self._log("wall.note", by)
+        return note
+
+    @transaction.atomic
+    def set_key_supervision(self, by, on):
+        self._require(roles.is_global_supervisor(by), set(self.Status))
+        self.is_key_supervision = on
+        self.save()
+        self._log("wall.key_supervision" if on else "wall.key_supervision_off", by)
+
+    @transaction.atomic
+    def record_return_visit(self, by, outcome, note=""):
+        """回访: an editor checks the outcome with the poster; "not solved" reopens the post."""
+        self._require(roles.is_editor(by), {self.Status.CLOSED})
+        visit = self.return_visits.create(by=by, outcome=outcome, note=note.strip())
+        self._log("wall.return_visit", by, outcome=outcome)
+        if outcome == ReturnVisit.Outcome.UNSOLVED:
+            reason = note.strip() or str(_("Return visit: the problem is not solved."))
+            self._reopen(reason, "wall.reopen_after_visit", by=by)
+        return visit
+
+    # -- escalation, driven by the clock (wall.escalation), not by a person ------------------------
+
+    def remind_reply(self):
+        """Remind the unit once per round that its reply is overdue. False if already reminded."""
+        claimed = Post.objects.filter(pk=self.pk, reminded_round__lt=self.round).update(reminded_round=self.round)
+        if not claimed:
+            return False
+        self._log("wall.remind", None)
+        self._notify("reminder")
+        return True
+
+    def escalate(self, level):
+        """Raise the escalation to level, exactly once. False if it was there already."""
+        with transaction.atomic():
+            claimed = Post.objects.filter(pk=self.pk, escalation__lt=level).update(
+                escalation=level, escalated_at=timezone.now()
+            )
+            if not claimed:
+                return False
+            self.refresh_from_db(fields=["escalation", "escalated_at"])
+            self._log("wall.escalate", None, level=level)
+            self._notify("escalated", level=level)
+        return True
+
+    def _escalate(self, level, action, by, **data):
+        self.escalation = max(self.escalation, level)
+        self.escalated_at = timezone.now()
+        self.save()
+        self._log(action, by, **data)
+        self._notify("escalated", level=level)
+
 
 def photo_upload_to(instance, filename):
     # Random names: the original file name may hold the poster's name or a phone's photo id.
@@ -346,6 +543,9 @@ class Reply(models.Model):
     body = models.TextField(_("reply"))
     is_public = models.BooleanField(
         _("public reply"), default=True, help_text=_("Private replies are shown to the poster only.")
+    )
+    cannot_solve = models.BooleanField(
+        _("cannot be solved now"), default=False, help_text=_("Say why in the reply; it still counts as a reply.")
     )
     created_at = models.DateTimeField(_("replied at"), default=timezone.now)
 
@@ -402,3 +602,67 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.post} follow-up {self.pk}"
+
+
+class Transfer(models.Model):
+    """One hand-over of a post between units, or a refused one (past the transfer limit)."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("Transfer")
+        REASSIGN = "reassign", _("Re-assignment by a supervisor")
+        REFUSED = "refused", _("Transfer refused: sent to the global supervisors")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TRANSFER)
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("from"))
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="transfers_in", verbose_name=_("to"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self):
+        return f"{self.post} {self.from_unit} → {self.to_unit}"
+
+
+class InternalNote(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("internal note"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self):
+        return f"{self.post} note {self.pk}"
+
+
+class ReturnVisit(models.Model):
+    """回访: what the poster said when an editor checked back after closure."""
+
+    class Outcome(models.TextChoices):
+        SOLVED = "solved", _("Solved")
+        UNSOLVED = "unsolved", _("Not solved")
+        UNREACHABLE = "unreachable", _("Could not reach the poster")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="return_visits")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("return visit")
+        verbose_name_plural = _("return visits")
+
+    def __str__(self):
+        return f"{self.post} {self.outcome}"

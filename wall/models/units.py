@@ -50,6 +50,18 @@ class Unit(models.Model):
         verbose_name=_("handlers"),
         help_text=_("Usually one or two information officers (信息员) who answer this unit's posts."),
     )
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="supervised_units",
+        verbose_name=_("supervisors"),
+        help_text=_("Supervisors (督查员) who watch this unit's overdue posts."),
+    )
+    webhook_url = models.URLField(
+        _("group robot webhook"),
+        blank=True,
+        help_text=_("A WeCom (企业微信) or DingTalk (钉钉) group robot URL for instant alerts."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

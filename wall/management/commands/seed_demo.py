@@ -50,7 +50,6 @@ NOTE_HOURS = (0.5, 6)
 FOLLOW_UP_HOURS = (1, 30)
 RATE_HOURS = (1, 48)
 CLOSE_HOURS = (4, 96)
-REOPEN_HOURS = (0.2, 12)
 PUBLISH_HOURS = (0.1, 3)
 
 LATE_REPLY_SHARE = 0.1
@@ -103,6 +102,10 @@ class Command(BaseCommand):
         for user in demo_data.USERS:
             units = f"（{'、'.join(user.units)}）" if user.units else ""
             self.stdout.write(f"{user.username:<12} {demo_data.DEMO_PASSWORD:<15} {user.role}{units}")
+
+
+def deadlines(kind, at):
+    return {"reply_due_at": clock.reply_due(kind, at), "resolution_due_at": clock.resolution_due(kind, at)}
 
 
 def demo_logins_exist():
@@ -277,7 +280,7 @@ class DemoPosts:
         if rng.random() < 0.15:
             reply.append((self.private_note, NOTE_HOURS))
         rating = [(self.rate_well, RATE_HOURS)] if rng.random() < 0.75 else []
-        reopen = [(self.reply, REPLY_HOURS), (self.rate_poorly, RATE_HOURS), (self.reopen, REOPEN_HOURS)]
+        reopen = [(self.reply, REPLY_HOURS), (self.rate_poorly, RATE_HOURS)]
         close = [(self.close, CLOSE_HOURS)]
         if status == Post.Status.SUBMITTED:
             return []
@@ -312,7 +315,7 @@ class DemoPosts:
 
     def accept(self, story, at):
         story.post.accept(self.editor, story.unit)
-        story.happened(at, accepted_at=at, reply_due_at=clock.reply_due(story.post.kind, at))
+        story.happened(at, accepted_at=at, **deadlines(story.post.kind, at))
 
     def reject(self, story, at):
         story.post.reject(self.editor, self.rng.choice(demo_data.REJECT_REASONS))
@@ -335,20 +338,19 @@ class DemoPosts:
         story.happened(at, story.post.add_follow_up(body))
 
     def rate_well(self, story, at):
-        scores = self.rng.choices([5, 4, 3, 2], weights=[12, 6, 2, 1], k=3)
+        attitude, speed = self.rng.choices([5, 4, 3, 2], weights=[12, 6, 2, 1], k=2)
+        result = self.rng.choices([5, 4, 3], weights=[12, 6, 2])[0]  # a result of 2 or less would reopen
         comment = self.rng.choice(demo_data.GOOD_COMMENTS)
-        story.happened(at, story.post.rate(*scores, comment=comment))
-
-    def rate_poorly(self, story, at):
-        attitude, speed, result = self.rng.randint(2, 4), self.rng.randint(1, 3), self.rng.randint(1, 2)
-        comment = self.rng.choice(demo_data.POOR_COMMENTS)
         story.happened(at, story.post.rate(attitude, speed, result, comment=comment))
 
-    def reopen(self, story, at):
+    def rate_poorly(self, story, at):
+        """An unsatisfied result reopens the post by itself, with the poster's words as the reason."""
         post = story.post
-        post.reopen(self.rng.choice(demo_data.REOPEN_REASONS))
+        attitude, speed, result = self.rng.randint(2, 4), self.rng.randint(1, 3), self.rng.randint(1, 2)
+        comment = self.rng.choice(demo_data.REOPEN_REASONS)
+        story.happened(at, post.rate(attitude, speed, result, comment=comment))
         reason = post.follow_ups.filter(reopens=True).latest("pk")
-        story.happened(at, reason, reply_due_at=clock.reply_due(post.kind, at), closed_at=None)
+        story.happened(at, reason, closed_at=None, **deadlines(post.kind, at))
 
     def close(self, story, at):
         closer = self.handler(story) if self.rng.random() < 0.7 else self.editor
