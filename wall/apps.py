@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WallConfig(AppConfig):
     name = "wall"
     verbose_name = _("Echo Wall")
+
+    def ready(self):
+        from wall import log_actions  # noqa: F401 - registers the audit trail's action labels

@@ -58,6 +58,7 @@ class DemoUser:
     role: str  # a group name from wall.roles.ROLE_GROUPS, or a label for the two roles without a group
     units: tuple[str, ...] = ()
     group: bool = True
+    supervises: tuple[str, ...] = ()
 
 
 SUPERUSER_ROLE = "超级管理员"
@@ -79,10 +80,20 @@ USERS = [
     DemoUser("jiuye", "高峰", "信息员", ("招生就业处",)),
     DemoUser("jisuanji", "郑凯", "信息员", ("计算机学院",)),
     DemoUser("waiyu", "谢婷", "信息员", ("外国语学院",)),
-    DemoUser("supervisor", "孙丽", "督查员"),
+    DemoUser("supervisor", "孙丽", "督查员", supervises=("后勤管理处", "保卫处", "学生工作处", "信息化建设与管理处")),
     DemoUser("globalsup", "周涛", "全局督办员"),
     DemoUser("leader", "吴建国", "校领导"),
     DemoUser("student", "李小雨", POSTER_ROLE, group=False),
+]
+
+TRANSFER_REASONS = [
+    "经核实，该事项由{unit}负责，已转{unit}办理。",
+    "不属于本单位职责范围，请{unit}协助处理。",
+    "涉及{unit}管理的设施，转交{unit}。",
+]
+CO_HANDLING_NOTES = [
+    "已与牵头单位沟通，我方负责现场配合。",
+    "本单位已安排人员周三到现场，处理结果同步给牵头单位。",
 ]
 
 STUDENT_PHONE = "13812345678"

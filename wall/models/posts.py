@@ -284,6 +284,7 @@ class Post(models.Model):
         self.closed_at = timezone.now()
         self.save()
         self._log("wall.reject", by, reason=self.reject_reason)
+        self._notify("rejected")
 
     @transaction.atomic
     def reply(self, by, body, is_public, cannot_solve=False):
@@ -437,7 +438,7 @@ class Post(models.Model):
         self._restart_clock(timezone.now())
         self.save()
         self._log(action, by, from_unit=from_unit.name, to_unit=to_unit.name, reason=reason.strip())
-        self._notify("transferred", from_unit=from_unit, reason=reason.strip())
+        self._notify("transferred", from_unit=from_unit, reassigned=kind == Transfer.Kind.REASSIGN)
         self._sync_wall()
 
     @transaction.atomic
@@ -445,9 +446,10 @@ class Post(models.Model):
         """部门联办: co-handling units may add notes and replies; only the lead unit closes."""
         allowed = roles.handles(by, self.unit) or roles.is_editor(by) or roles.is_global_supervisor(by)
         self._require(allowed, set(self.OPEN))
-        added = [unit for unit in units if unit != self.unit and unit.is_active]
+        already = set(self.co_units.all())
+        added = [unit for unit in units if unit != self.unit and unit.is_active and unit not in already]
         if not added:
-            raise TransitionError(_("Choose at least one other active unit."))
+            raise TransitionError(_("Choose at least one other active unit that is not co-handling yet."))
         self.co_units.add(*added)
         self._log("wall.co_handle", by, units=[unit.name for unit in added])
         self._notify("co_handling", units=added)

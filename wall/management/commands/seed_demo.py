@@ -14,24 +14,25 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page
 
 from wall import clock, demo_data
+from wall.escalation import tick
 from wall.models import Category, Kind, Post, Unit
 
 SEED = 20240901
 
 # How many demo posts end in each state.
 STATUS_COUNTS = {
-    Post.Status.CLOSED: 179,
-    Post.Status.REPLIED: 55,
-    Post.Status.REJECTED: 28,
+    Post.Status.CLOSED: 220,
+    Post.Status.REPLIED: 14,
+    Post.Status.REJECTED: 36,
     Post.Status.ACCEPTED: 15,
-    Post.Status.SUBMITTED: 18,
+    Post.Status.SUBMITTED: 10,
     Post.Status.REOPENED: 5,
 }
 
 # How old (in days) a post in each state may be: nothing waits months for screening.
 AGE_DAYS = {
     Post.Status.CLOSED: (3, 365),
-    Post.Status.REPLIED: (1, 365),
+    Post.Status.REPLIED: (0.5, 6),
     Post.Status.REJECTED: (0.5, 365),
     Post.Status.ACCEPTED: (0.1, 2),
     Post.Status.SUBMITTED: (0, 2),
@@ -52,6 +53,9 @@ RATE_HOURS = (1, 48)
 CLOSE_HOURS = (4, 96)
 PUBLISH_HOURS = (0.1, 3)
 
+TRANSFER_HOURS = (1, 20)
+TRANSFER_SHARE = 0.06
+CO_HANDLING_SHARE = 0.05
 LATE_REPLY_SHARE = 0.1
 PUBLISHED_SHARE = 0.85
 
@@ -91,6 +95,8 @@ class Command(BaseCommand):
         demo = DemoPosts(rng, timezone.now(), kinds, categories, units, users)
         posts = demo.create_all()
         published = demo.publish_most(posts)
+        # What the clock makes of the demo's open posts: reminders and escalations, as cron would.
+        tick()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(f"Created {len(posts)} posts, {published} of them on the wall, in {elapsed:.1f} s.")
@@ -153,6 +159,8 @@ def ensure_users(units):
             user.groups.add(Group.objects.get(name=spec.role))
         for unit_name in spec.units:
             units[unit_name].handlers.add(user)
+        for unit_name in spec.supervises:
+            units[unit_name].supervisors.add(user)
         users[spec.username] = user
     return users
 
@@ -274,6 +282,10 @@ class DemoPosts:
         """The actions that bring a new post to status, each with the hours it usually takes."""
         rng = self.rng
         accept = [(self.accept, ACCEPT_HOURS)]
+        if rng.random() < TRANSFER_SHARE:
+            accept.append((self.transfer, TRANSFER_HOURS))
+        if rng.random() < CO_HANDLING_SHARE:
+            accept.append((self.co_handle, NOTE_HOURS))
         if rng.random() < 0.1:
             accept.append((self.follow_up, FOLLOW_UP_HOURS))
         reply = [(self.reply, LATE_REPLY_HOURS if rng.random() < LATE_REPLY_SHARE else REPLY_HOURS)]
@@ -316,6 +328,23 @@ class DemoPosts:
     def accept(self, story, at):
         story.post.accept(self.editor, story.unit)
         story.happened(at, accepted_at=at, **deadlines(story.post.kind, at))
+
+    def transfer(self, story, at):
+        """首接负责 in action: the first unit hands the post on, with a reason."""
+        post = story.post
+        to_unit = self.rng.choice([unit for unit in self.units.values() if unit != story.unit])
+        reason = self.rng.choice(demo_data.TRANSFER_REASONS).format(unit=to_unit.name)
+        post.transfer(self.handler(story), to_unit, reason)
+        story.unit = to_unit
+        story.happened(at, post.transfers.latest("pk"), **deadlines(post.kind, at))
+
+    def co_handle(self, story, at):
+        post = story.post
+        co_unit = self.rng.choice([unit for unit in self.units.values() if unit != story.unit])
+        post.add_co_units(self.handler(story), [co_unit])
+        story.happened(at)
+        note = post.add_note(self.rng.choice(self.handlers[co_unit]), self.rng.choice(demo_data.CO_HANDLING_NOTES))
+        story.happened(at, note)
 
     def reject(self, story, at):
         story.post.reject(self.editor, self.rng.choice(demo_data.REJECT_REASONS))

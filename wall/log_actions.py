@@ -1,0 +1,37 @@
+"""Labels for every action a post's audit trail records (Wagtail's log entries)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+ACTIONS = {
+    "wall.accept": (_("Accept and route"), _("Accepted and routed")),
+    "wall.reject": (_("Reject"), _("Rejected")),
+    "wall.reply": (_("Reply"), _("Replied")),
+    "wall.close": (_("Close"), _("Closed")),
+    "wall.reopen": (_("Reopen"), _("Reopened by the poster")),
+    "wall.reopen_after_visit": (_("Reopen after a return visit"), _("Reopened after a return visit")),
+    "wall.rate": (_("Rate"), _("Rated by the poster")),
+    "wall.follow_up": (_("Follow-up"), _("Follow-up from the poster")),
+    "wall.publish": (_("Publish to the wall"), _("Published to the wall")),
+    "wall.unpublish": (_("Withdraw from the wall"), _("Withdrawn from the wall")),
+    "wall.edit_public": (_("Edit public text"), _("Public text edited")),
+    "wall.transfer": (_("Transfer"), _("Transferred to another unit")),
+    "wall.transfer_refused": (
+        _("Transfer refused"),
+        _("Transfer refused past the limit; sent to the global supervisors"),
+    ),
+    "wall.reassign": (_("Re-assign"), _("Re-assigned by a supervisor")),
+    "wall.co_handle": (_("Co-handling"), _("Co-handling units added")),
+    "wall.note": (_("Internal note"), _("Internal note added")),
+    "wall.key_supervision": (_("Key supervision"), _("Marked for key supervision")),
+    "wall.key_supervision_off": (_("End key supervision"), _("Key supervision ended")),
+    "wall.return_visit": (_("Return visit"), _("Return visit recorded")),
+    "wall.remind": (_("Reminder"), _("Reply overdue: unit reminded")),
+    "wall.escalate": (_("Escalation"), _("Overdue: escalated")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_post_actions(actions):
+    for action, (label, message) in ACTIONS.items():
+        actions.register_action(action, label, message)

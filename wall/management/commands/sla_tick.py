@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from wall.escalation import tick
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind units of overdue replies, escalate overdue posts to supervisors and then to the global "
+        "supervisors, retry failed notifications and send the daily digests. Safe to run every minute."
+    )
+
+    def handle(self, *args, **options):
+        done = tick()
+        if options["verbosity"]:
+            summary = ", ".join(f"{what}: {count}" for what, count in done.items() if count) or "nothing to do"
+            self.stdout.write(summary)
