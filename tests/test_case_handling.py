@@ -144,6 +144,7 @@ def test_a_return_visit_that_finds_it_unsolved_reopens(editor, units):
     post.close(handler)
     post.record_return_visit(editor, ReturnVisit.Outcome.UNSOLVED, "电话回访：仍然漏水")
     assert Post.objects.get(pk=post.pk).status == Post.Status.REOPENED
+    assert not post.follow_ups.exists()  # the editor's note is not shown as the poster's words
 
 
 def test_return_visits_are_for_editors_on_closed_posts(editor, units):

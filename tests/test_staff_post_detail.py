@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from tests.factories import (
@@ -14,6 +18,7 @@ from tests.factories import (
     make_unit,
     make_user,
 )
+from wall.models import Post, ReturnVisit
 from wall.photos import clean_photo
 
 
@@ -25,6 +30,13 @@ def _zh(msgid):
     # The admin speaks the site language; compare with what it renders whether or not a catalog exists.
     with translation.override("zh-hans"):
         return gettext(msgid)
+
+
+def _supervisor(*units):
+    user = make_user(groups=["督查员"])
+    for unit in units:
+        unit.supervisors.add(user)
+    return user
 
 
 def _section(response, panel_id):
@@ -69,6 +81,23 @@ def test_it_answers_404_for_a_missing_post(client):
     assert client.get(reverse("wall_admin:post", args=[999999])).status_code == 404
 
 
+def test_it_shows_a_co_units_handler_and_a_supervisor_the_post(client):
+    lead, co = make_unit(), make_unit()
+    post = make_accepted_post(make_editor(), lead)
+    post.add_co_units(make_handler(lead), [co])
+
+    for user in (make_handler(co), _supervisor(lead), make_user(groups=["全局督办员"])):
+        client.force_login(user)
+        assert client.get(_url(post)).status_code == 200
+
+
+def test_it_hides_a_post_from_a_supervisor_of_another_unit(client):
+    post = make_accepted_post(make_editor(), make_unit())
+    client.force_login(_supervisor(make_unit()))
+
+    assert client.get(_url(post)).status_code == 404
+
+
 def test_it_sends_strangers_to_the_login_page(client):
     post = make_post()
     client.force_login(make_user())
@@ -108,6 +137,24 @@ def test_it_shows_a_handler_no_one_behind_an_anonymous_post(client):
     for mark in POSTER_MARKS + CONTACT_MARKS:
         assert mark not in content
     assert _zh("Anonymous") in content
+
+
+@pytest.mark.parametrize("role", ["co-unit handler", "supervisor", "global supervisor"])
+def test_it_shows_case_handlers_no_one_behind_an_anonymous_post(client, role):
+    unit, co = make_unit(), make_unit()
+    post = _post_with_identity(unit, is_anonymous=True)
+    post.add_co_units(make_handler(unit), [co])
+    viewer = {
+        "co-unit handler": lambda: make_handler(co),
+        "supervisor": lambda: _supervisor(unit),
+        "global supervisor": lambda: make_user(groups=["全局督办员"]),
+    }[role]()
+    client.force_login(viewer)
+
+    content = client.get(_url(post)).content.decode()
+
+    for mark in POSTER_MARKS + CONTACT_MARKS:
+        assert mark not in content
 
 
 def test_it_shows_an_editor_the_contact_but_not_the_account_behind_an_anonymous_post(client):
@@ -351,3 +398,166 @@ def test_it_does_not_offer_publishing_a_post_the_poster_keeps_private(client):
     client.force_login(make_editor())
 
     assert _offers(client.get(_url(post)), post, "publish") == {"publish": False}
+
+
+# -- case handling (issue #3) -------------------------------------------------------------------
+
+
+def test_it_shows_both_deadlines_and_highlights_the_overdue_one(client):
+    unit = make_unit()
+    with time_machine.travel(timezone.now() - timedelta(hours=30), tick=False):
+        post = make_accepted_post(make_editor(), unit)
+    client.force_login(make_handler(unit))
+
+    case = _section(client.get(_url(post)), "case")
+
+    assert post.is_overdue and not post.is_resolution_overdue
+    assert case.count("data-overdue") == 1
+    assert post.due_display in case
+    assert post.resolution_display in case
+
+
+def test_it_shows_escalation_key_supervision_co_units_and_the_transfer_history(client):
+    first, second, co = make_unit(name="后勤MARK-FIRST"), make_unit(name="保卫MARK-SECOND"), make_unit(name="MARK-CO")
+    editor = make_editor()
+    post = make_accepted_post(editor, first, is_key_supervision=True)
+    post.transfer(make_handler(first), second, "转办MARK-REASON")
+    post.add_co_units(make_handler(second), [co])
+    post.escalate(Post.Escalation.SUPERVISORS)
+    client.force_login(editor)
+
+    response = client.get(_url(post))
+
+    handling = _section(response, "handling")
+    assert "后勤MARK-FIRST → 保卫MARK-SECOND" in handling
+    assert "转办MARK-REASON" in handling
+    assert _zh("Transfer") in handling
+    assert escape(_zh("Escalated to the unit's supervisors")) in handling
+    assert "MARK-CO" in _section(response, "case")
+    assert "data-key-supervision" in response.content.decode()
+
+
+def test_it_does_not_flag_other_posts_for_key_supervision(client):
+    editor = make_editor()
+    post = make_accepted_post(editor, make_unit())
+    client.force_login(editor)
+
+    assert "data-key-supervision" not in client.get(_url(post)).content.decode()
+
+
+def test_it_shows_internal_notes_and_return_visits(client):
+    unit = make_unit()
+    editor = make_editor()
+    handler = make_handler(unit)
+    post = make_replied_post(editor, handler, unit)
+    post.add_note(handler, "内部MARK-NOTE")
+    post.close(handler)
+    post.record_return_visit(editor, ReturnVisit.Outcome.SOLVED, "回访MARK-VISIT")
+    client.force_login(editor)
+
+    response = client.get(_url(post))
+
+    assert "内部MARK-NOTE" in _section(response, "notes")
+    visits = _section(response, "visits")
+    assert "回访MARK-VISIT" in visits
+    assert _zh("Solved") in visits
+
+
+def test_it_marks_replies_that_cannot_solve_the_problem_now(client):
+    unit = make_unit()
+    handler = make_handler(unit)
+    post = make_accepted_post(make_editor(), unit)
+    post.reply(handler, "需要明年预算", is_public=True, cannot_solve=True)
+    client.force_login(handler)
+
+    assert _zh("Cannot be solved now") in _section(client.get(_url(post)), "replies")
+
+
+HANDLING_ACTIONS = (
+    "reply",
+    "close",
+    "transfer",
+    "co_handle",
+    "reassign",
+    "mark_key_supervision",
+    "unmark_key_supervision",
+    "note",
+    "return_visit",
+)
+
+
+def _offered(response, post):
+    return {name for name, offered in _offers(response, post, *HANDLING_ACTIONS).items() if offered}
+
+
+def test_it_offers_the_lead_units_handler_transfer_and_co_handling(client):
+    unit = make_unit()
+    post = make_accepted_post(make_editor(), unit)
+    client.force_login(make_handler(unit))
+
+    assert _offered(client.get(_url(post)), post) == {"reply", "transfer", "co_handle", "note"}
+
+
+def test_it_offers_a_co_units_handler_reply_and_note_only(client):
+    lead, co = make_unit(), make_unit()
+    lead_handler = make_handler(lead)
+    post = make_replied_post(make_editor(), lead_handler, lead)
+    post.add_co_units(lead_handler, [co])
+    client.force_login(make_handler(co))
+
+    assert _offered(client.get(_url(post)), post) == {"reply", "note"}
+
+
+def test_it_offers_a_supervisor_reassignment_only_with_another_unit_to_choose(client):
+    unit, other = make_unit(), make_unit()
+    post = make_accepted_post(make_editor(), unit)
+    watches_one = _supervisor(unit)
+    watches_two = _supervisor(unit, other)
+
+    client.force_login(watches_one)
+    offered_to_one = _offered(client.get(_url(post)), post)
+    client.force_login(watches_two)
+    response = client.get(_url(post))
+
+    assert offered_to_one == {"note"}
+    assert _offered(response, post) == {"reassign", "note"}
+    assert list(response.context["actions"]["reassign"].fields["unit"].queryset) == [other]
+
+
+def test_it_offers_a_global_supervisor_reassignment_anywhere_and_key_supervision(client):
+    unit = make_unit()
+    active, inactive = make_unit(), make_unit(is_active=False)
+    post = make_accepted_post(make_editor(), unit)
+    client.force_login(make_user(groups=["全局督办员"]))
+
+    response = client.get(_url(post))
+
+    assert _offered(response, post) == {"reassign", "co_handle", "mark_key_supervision", "note"}
+    choices = set(response.context["actions"]["reassign"].fields["unit"].queryset)
+    assert active in choices
+    assert not {unit, inactive} & choices
+
+
+def test_it_offers_ending_key_supervision_once_marked(client):
+    post = make_accepted_post(make_editor(), make_unit(), is_key_supervision=True)
+    client.force_login(make_user(groups=["全局督办员"]))
+
+    offered = _offered(client.get(_url(post)), post)
+
+    assert "unmark_key_supervision" in offered
+    assert "mark_key_supervision" not in offered
+
+
+def test_it_offers_an_editor_a_return_visit_on_a_closed_post_only(client):
+    unit = make_unit()
+    editor = make_editor()
+    handler = make_handler(unit)
+    post = make_replied_post(editor, handler, unit)
+    client.force_login(editor)
+
+    before = _offered(client.get(_url(post)), post)
+    post.close(handler)
+    after = _offered(client.get(_url(post)), post)
+
+    assert before == {"close", "co_handle", "note"}
+    assert after == {"return_visit", "note"}

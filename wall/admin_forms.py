@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from wall import roles
 from wall.forms import ReplyForm
-from wall.models import Post, Unit
+from wall.models import Post, ReturnVisit, Unit
 
 
 class HandlerChoiceField(forms.ModelMultipleChoiceField):
@@ -34,6 +35,12 @@ class UnitForm(WagtailAdminModelForm):
         self.fields["handlers"].queryset = users.distinct().order_by("username")
 
 
+def _reason_field(help_text):
+    return forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
+    )
+
+
 class AcceptForm(forms.Form):
     prefix = "accept"
     unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.filter(is_active=True))
@@ -41,16 +48,75 @@ class AcceptForm(forms.Form):
 
 class RejectForm(forms.Form):
     prefix = "reject"
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The poster reads this reason."),
-    )
+    reason = _reason_field(_("The poster reads this reason."))
 
 
 class StaffReplyForm(ReplyForm):
     prefix = "reply"
+    cannot_solve = forms.BooleanField(
+        label=_("Cannot be solved now"),
+        required=False,
+        help_text=_("Say why in the reply; it still counts as a reply."),
+    )
+
+
+def _other_active_units(post):
+    return Unit.objects.filter(is_active=True).exclude(pk=post.unit_id)
+
+
+class TransferForm(forms.Form):
+    prefix = "transfer"
+    unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
+    reason = _reason_field(_("The receiving unit reads this reason."))
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _other_active_units(post)
+
+
+class CoHandleForm(forms.Form):
+    prefix = "co_handle"
+    units = forms.ModelMultipleChoiceField(
+        label=_("Co-handling units"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They may reply and add notes; only the lead unit closes the post."),
+    )
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = _other_active_units(post).exclude(co_handled_posts=post)
+
+
+class ReassignForm(forms.Form):
+    prefix = "reassign"
+    unit = forms.ModelChoiceField(label=_("Re-assign to"), queryset=Unit.objects.none())
+    reason = _reason_field(_("The receiving unit reads this reason."))
+
+    def __init__(self, *args, post, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A supervisor re-assigns only among the units they watch; the model checks it again.
+        units = _other_active_units(post)
+        if not roles.is_global_supervisor(user):
+            units = units.filter(supervisors=user)
+        self.fields["unit"].queryset = units
+
+
+class NoteForm(forms.Form):
+    prefix = "note"
+    body = forms.CharField(label=_("Internal note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnVisitForm(forms.Form):
+    prefix = "visit"
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReturnVisit.Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("If the problem is not solved, the post is reopened with this note as the reason."),
+    )
 
 
 class PublicTextForm(forms.Form):

@@ -6,22 +6,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from wall import admin_urls, roles
+from wall.admin_views.queues import handled_by, key_supervision, supervised_by
 from wall.models import Post
 from wall.viewsets import WallSettingsGroup
-
-
-@hooks.register("register_log_actions")
-def register_post_actions(actions):
-    actions.register_action("wall.accept", _("Accept and route"), _("Accepted and routed"))
-    actions.register_action("wall.reject", _("Reject"), _("Rejected"))
-    actions.register_action("wall.reply", _("Reply"), _("Replied"))
-    actions.register_action("wall.close", _("Close"), _("Closed"))
-    actions.register_action("wall.reopen", _("Reopen"), _("Reopened by the poster"))
-    actions.register_action("wall.rate", _("Rate"), _("Rated by the poster"))
-    actions.register_action("wall.follow_up", _("Follow-up"), _("Follow-up from the poster"))
-    actions.register_action("wall.publish", _("Publish to the wall"), _("Published to the wall"))
-    actions.register_action("wall.unpublish", _("Withdraw from the wall"), _("Withdrawn from the wall"))
-    actions.register_action("wall.edit_public", _("Edit public text"), _("Public text edited"))
 
 
 @hooks.register("register_admin_viewset")
@@ -34,40 +21,82 @@ def register_wall_admin_urls():
     return [path("wall/", include(admin_urls))]
 
 
-class ScreeningMenuItem(MenuItem):
+class RoleMenuItem(MenuItem):
+    """A menu item shown to the users `is_for(user)` accepts; the view itself checks again."""
+
+    def __init__(self, label, url, is_for, **kwargs):
+        super().__init__(label, url, **kwargs)
+        self.is_for = is_for
+
     def is_shown(self, request):
-        return roles.is_editor(request.user)
+        return self.is_for(request.user)
 
 
-class UnrepliedMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.handles_any_unit(request.user)
-
-
-class AllPostsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.is_staff_member(request.user)
+def _supervises_units_only(user):
+    # A global supervisor gets "All overdue posts" instead, which holds these too.
+    return roles.supervises_any_unit(user) and not roles.is_global_supervisor(user)
 
 
 @hooks.register("register_admin_menu_item")
 def register_screening_menu_item():
-    return ScreeningMenuItem(_("New posts"), reverse_lazy("wall_admin:screening"), icon_name="mail", order=110)
+    return RoleMenuItem(
+        _("New posts"), reverse_lazy("wall_admin:screening"), roles.is_editor, icon_name="mail", order=110
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def register_unreplied_menu_item():
-    return UnrepliedMenuItem(
-        _("My units' unreplied posts"), reverse_lazy("wall_admin:unreplied"), icon_name="time", order=120
+    return RoleMenuItem(
+        _("My units' unreplied posts"),
+        reverse_lazy("wall_admin:unreplied"),
+        roles.handles_any_unit,
+        icon_name="time",
+        order=120,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_overdue_menu_item():
+    return RoleMenuItem(
+        _("Overdue in my units"),
+        reverse_lazy("wall_admin:overdue"),
+        _supervises_units_only,
+        icon_name="warning",
+        order=125,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_all_overdue_menu_item():
+    return RoleMenuItem(
+        _("All overdue posts"),
+        reverse_lazy("wall_admin:all_overdue"),
+        roles.is_global_supervisor,
+        icon_name="warning",
+        order=126,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_key_supervision_menu_item():
+    return RoleMenuItem(
+        _("Key supervision"),
+        reverse_lazy("wall_admin:key_supervision"),
+        roles.is_global_supervisor,
+        icon_name="thumbtack",
+        order=127,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_all_posts_menu_item():
-    return AllPostsMenuItem(_("All posts"), reverse_lazy("wall_admin:posts"), icon_name="list-ul", order=130)
+    return RoleMenuItem(
+        _("All posts"), reverse_lazy("wall_admin:posts"), roles.is_staff_member, icon_name="list-ul", order=130
+    )
 
 
 class WallQueuesPanel(Component):
-    """Dashboard counts: what waits for this user's role today (日清零)."""
+    """Dashboard counts: what waits for this user's role today (日清零, 逾期督办)."""
 
     name = "wall_queues"
     template_name = "wall/admin/home_panel.html"
@@ -75,13 +104,27 @@ class WallQueuesPanel(Component):
 
     def get_context_data(self, parent_context):
         user = parent_context["request"].user
-        context = {"screening_count": None, "unreplied_count": None, "overdue_count": None}
+        context = dict.fromkeys(
+            [
+                "screening_count",
+                "unreplied_count",
+                "overdue_count",
+                "supervised_overdue_count",
+                "all_overdue_count",
+                "key_supervision_count",
+            ]
+        )
         if roles.is_editor(user):
             context["screening_count"] = Post.objects.awaiting_screening().count()
         if roles.handles_any_unit(user):
-            unreplied = Post.objects.for_handler(user).awaiting_reply()
+            unreplied = handled_by(user).awaiting_reply()
             context["unreplied_count"] = unreplied.count()
             context["overdue_count"] = unreplied.filter(reply_due_at__lt=timezone.now()).count()
+        if roles.is_global_supervisor(user):
+            context["all_overdue_count"] = Post.objects.overdue().count()
+            context["key_supervision_count"] = key_supervision().count()
+        elif roles.supervises_any_unit(user):
+            context["supervised_overdue_count"] = supervised_by(user).overdue().count()
         return context
 
 

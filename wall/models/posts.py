@@ -197,11 +197,11 @@ class Post(models.Model):
 
     @property
     def is_overdue(self):
-        return self.status in self.AWAITING_REPLY and self.reply_due_at and timezone.now() > self.reply_due_at
+        return bool(self.status in self.AWAITING_REPLY and self.reply_due_at and timezone.now() > self.reply_due_at)
 
     @property
     def is_resolution_overdue(self):
-        return self.status in self.OPEN and self.resolution_due_at and timezone.now() > self.resolution_due_at
+        return bool(self.status in self.OPEN and self.resolution_due_at and timezone.now() > self.resolution_due_at)
 
     def units_involved(self):
         """The lead unit first, then the co-handling units."""
@@ -331,7 +331,8 @@ class Post(models.Model):
     def _reopen(self, reason, action, by):
         # Back to the same unit with the clock restarted; the reopen counts against that unit.
         now = timezone.now()
-        self.follow_ups.create(body=reason, reopens=True, created_at=now)
+        if by is None:  # the poster's own words; an editor's reason stays in the return visit
+            self.follow_ups.create(body=reason, reopens=True, created_at=now)
         self.status = self.Status.REOPENED
         self.round += 1
         self.closed_at = None
@@ -467,7 +468,7 @@ class Post(models.Model):
 
     @transaction.atomic
     def set_key_supervision(self, by, on):
-        self._require(roles.is_global_supervisor(by), set(self.Status))
+        self._require(roles.is_global_supervisor(by), set(self.OPEN) if on else set(self.Status))
         self.is_key_supervision = on
         self.save()
         self._log("wall.key_supervision" if on else "wall.key_supervision_off", by)

@@ -1,0 +1,119 @@
+"""The lists staff work from: each role's queue (日清零, 逾期督办) and all posts within reach."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from wagtail.admin.paginator import WagtailPaginator
+
+from wall import roles
+from wall.admin_forms import PostFilterForm
+from wall.models import Post, Unit
+
+from .base import LIST_RELATED, header
+
+POSTS_PER_PAGE = 30
+
+
+def handled_by(user):
+    """Posts led or co-handled by user's units; `co_handling` marks those their units only co-handle."""
+    if user.is_superuser:  # handles every unit, so leads every routed post
+        return Post.objects.for_handler(user).annotate(co_handling=Value(False))
+    # Subqueries, not joins: a unit with two handlers must not list a post twice.
+    my_units = user.handled_units.all()
+    co_handled = Post.objects.filter(co_units__in=my_units).values("pk")
+    return Post.objects.filter(Q(unit__in=my_units) | Q(pk__in=co_handled)).annotate(
+        co_handling=ExpressionWrapper(~Q(unit__in=my_units), output_field=BooleanField())
+    )
+
+
+def supervised_by(user):
+    """Posts of the units user watches by name (a global supervisor's reach is wider: all posts)."""
+    return Post.objects.filter(unit__in=user.supervised_units.all())
+
+
+def key_supervision():
+    return Post.objects.open().filter(is_key_supervision=True)
+
+
+def screening_queue(request):
+    if not roles.is_editor(request.user):
+        raise PermissionDenied
+    posts = Post.objects.awaiting_screening().select_related(*LIST_RELATED)
+    return render(
+        request,
+        "wall/admin/screening_queue.html",
+        {"posts": posts, **header(_("New posts"), "mail")},
+    )
+
+
+def unreplied_queue(request):
+    if not roles.handles_any_unit(request.user):
+        raise PermissionDenied
+    posts = handled_by(request.user).awaiting_reply().select_related(*LIST_RELATED)
+    return render(
+        request,
+        "wall/admin/unreplied_queue.html",
+        {"posts": posts, **header(_("My units' unreplied posts"), "time")},
+    )
+
+
+def _supervision_list(request, posts, title, icon, empty_message):
+    posts = posts.select_related(*LIST_RELATED).order_by("resolution_due_at", "pk")
+    return render(
+        request,
+        "wall/admin/supervision_queue.html",
+        {"posts": posts, "empty_message": empty_message, **header(title, icon)},
+    )
+
+
+def overdue_queue(request):
+    if not roles.supervises_any_unit(request.user):
+        raise PermissionDenied
+    return _supervision_list(
+        request,
+        supervised_by(request.user).overdue(),
+        _("Overdue in my units"),
+        "warning",
+        _("Nothing is overdue in the units you watch."),
+    )
+
+
+def all_overdue_queue(request):
+    if not roles.is_global_supervisor(request.user):
+        raise PermissionDenied
+    return _supervision_list(
+        request, Post.objects.overdue(), _("All overdue posts"), "warning", _("Nothing is overdue.")
+    )
+
+
+def key_supervision_queue(request):
+    if not roles.is_global_supervisor(request.user):
+        raise PermissionDenied
+    return _supervision_list(
+        request, key_supervision(), _("Key supervision"), "thumbtack", _("No open post is under key supervision.")
+    )
+
+
+def post_list(request):
+    user = request.user
+    if not roles.is_staff_member(user):
+        raise PermissionDenied
+    if roles.is_editor(user) or roles.is_global_supervisor(user):
+        units = Unit.objects.all()
+    else:
+        units = Unit.objects.filter(Q(handlers=user) | Q(supervisors=user)).distinct()
+    form = PostFilterForm(request.GET, units=units)
+    posts = form.filter(Post.objects.visible_to(user)).select_related(*LIST_RELATED).order_by("-created_at", "-pk")
+    paginator = WagtailPaginator(posts, POSTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("p"))
+    return render(
+        request,
+        "wall/admin/post_list.html",
+        {
+            "filter_form": form,
+            "items": page,
+            "elided_page_range": paginator.get_elided_page_range(page.number),
+            **header(_("All posts"), "list-ul"),
+        },
+    )
