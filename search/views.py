@@ -1,28 +1,60 @@
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import render
 
-from wall.models import WallPostPage
+from search.backends import get_backend
+from wall.models import Post, WallPostPage
 
 MAX_QUERY_LENGTH = 100
 PAGE_SIZE = 20
+FILTERS = ("kind", "category", "unit", "status", "year")
+
+
+def hit_pages(hits):
+    """Pair each hit with its live wall page, in the hits' order.
+
+    The index holds only public projections, and a page that stopped being public is removed
+    from it on commit; checking `live` here as well closes the moment in between.
+    """
+    pages = WallPostPage.objects.live().in_bulk([hit.page_id for hit in hits])
+    return [(hit, pages[hit.page_id]) for hit in hits if hit.page_id in pages]
 
 
 def search(request):
-    """Finds published posts whose title, text or public replies contain the query.
-
-    Only live wall pages are searched: they are the public projections, so nothing private
-    can be found. Ranked, segmented Chinese search replaces this matching (issue #4).
-    """
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = WallPostPage.objects.none()
+    filters = _filters(request.GET)
+    context = {"query": query, "filters": filters}
     if query:
-        results = (
-            WallPostPage.objects.live()
-            .filter(Q(title__icontains=query) | Q(body__icontains=query) | Q(public_replies__body__icontains=query))
-            .distinct()
-            .select_related("kind", "unit")
-            .order_by("-posted_at")
-        )
-    page_obj = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "search/search.html", {"query": query, "page_obj": page_obj})
+        page_number = _page_number(request.GET.get("page"))
+        results = get_backend().search(query, filters=filters, page=page_number, per_page=PAGE_SIZE)
+        context["results"] = hit_pages(results.hits)
+        context["total"] = results.total
+        context["facets"] = _facet_choices(results.facets, filters)
+        # A paginator over the total only, for the page links; the hits are already this page's.
+        context["page_obj"] = Paginator(range(results.total), PAGE_SIZE).get_page(page_number)
+    return render(request, "search/search.html", context)
+
+
+def _filters(params):
+    filters = {}
+    for name in FILTERS:
+        value = params.get(name, "")
+        if name == "status" and value in Post.WALL_STATUSES:
+            filters[name] = value
+        elif name != "status" and value.isdigit():
+            filters[name] = int(value)
+    return filters
+
+
+def _page_number(value):
+    return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1
+
+
+def _facet_choices(facets, filters):
+    """Each facet's values with their counts, marked when they are the active filter."""
+    return {
+        name: [
+            {"value": f.value, "label": f.label, "count": f.count, "active": filters.get(name) == f.value}
+            for f in values
+        ]
+        for name, values in facets.items()
+    }

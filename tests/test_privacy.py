@@ -39,7 +39,13 @@ MARKERS = {
 
 
 @pytest.fixture
-def planted():
+def planted(django_capture_on_commit_callbacks):
+    # Index updates and notifications run on commit, as in production.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _plant()
+
+
+def _plant():
     unit = make_unit("后勤管理处")
     editor, handler = make_editor(), make_handler(unit)
 
@@ -123,9 +129,12 @@ def test_no_marker_reaches_a_logged_in_stranger(client, planted):
 
 def test_search_finds_no_marker(client, planted):
     for marker in MARKERS.values():
-        response = client.get(reverse("search:search"), {"q": marker})
-        assert len(response.context["page_obj"]) == 0, marker
-    assert_no_markers({"search": client.get(reverse("search:search"), {"q": "宿舍"}).content.decode()})
+        assert client.get(reverse("search:search"), {"q": marker}).context["total"] == 0, marker
+        assert client.get("/api/v1/similar", {"q": marker}).json()["results"] == [], marker
+    found = client.get(reverse("search:search"), {"q": "宿舍热水"})
+    assert [page.pk for _, page in found.context["results"]] == [planted["public"].page.pk]
+    similar = client.get("/api/v1/similar", {"q": "宿舍热水", "limit": 50}).content.decode()
+    assert_no_markers({"search": found.content.decode(), "similar": similar})
 
 
 def test_the_search_index_holds_no_marker(planted):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, Revision
 
 from tests.factories import make_accepted_post, make_editor, make_handler, make_post, make_replied_post, make_unit
 from wall.models import Post, TransitionError
@@ -164,6 +164,7 @@ def test_it_publishes_and_withdraws(editor, handler, unit):
     post.refresh_from_db()
     assert post.page is None
     assert not type(page).objects.filter(pk=page.pk).exists()
+    assert not Revision.objects.filter(object_id=str(page.pk)).exists()  # no copy of the text stays behind
 
 
 def test_it_refuses_to_publish_what_the_poster_kept_private(editor, unit):

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "home",
     "wall",
     "search",
+    "api",
     "captcha",
     "django_tasks",
     "wagtail.contrib.settings",

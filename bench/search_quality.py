@@ -1,0 +1,152 @@
+"""How well similar() finds the question that asks the same thing: recall@5 and MRR@10 on LCQMC.
+
+LCQMC's dev set pairs questions and says which pairs mean the same (label 1). Every distinct question
+becomes a public, replied post, imported with `manage.py import_posts --publish` into a throwaway
+database, so the pages, the publish signals and the index are the real ones. Then, for every
+positive pair, similar(q1) — leaving out q1's own page — is asked where q2's page ranks, and the other
+way round.
+
+    .venv/bin/python bench/search_quality.py [--data ../shared/datasets/lcqmc-dev.tsv]
+
+--quick skips the import and writes documents straight into the embedded backend: seconds instead of
+minutes, for trying weights. The figures to report come from a run without it.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "datasets" / "lcqmc-dev.tsv"
+DEFAULT_BACKENDS = ["search.backends.embedded.EmbeddedBackend"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="LCQMC-style TSV: q1, q2, label")
+    parser.add_argument("--backend", action="append", help="dotted path of a backend class (repeatable)")
+    parser.add_argument("--limit", type=int, help="only the first N lines of the data")
+    parser.add_argument("--quick", action="store_true", help="skip import and publishing (for tuning only)")
+    args = parser.parse_args()
+
+    questions, pairs = read_pairs(args.data, args.limit)
+    print(f"{len(questions)} distinct questions, {len(pairs)} pairs with the same intent")
+    with tempfile.TemporaryDirectory(prefix="echowall-bench-") as var_dir:
+        os.environ["ECHOWALL_VAR_DIR"] = var_dir
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+        manage("migrate", "--noinput", "--verbosity", "0")
+        manage("setup_site", "--verbosity", "0")
+        started = time.monotonic()
+        if not args.quick:
+            posts = Path(var_dir) / "posts.jsonl"
+            write_posts(questions, posts)
+            manage("import_posts", str(posts), "--publish")
+        setup_django()
+        if args.quick:
+            index_directly(questions)
+        print(f"indexed in {time.monotonic() - started:.0f} s")
+        page_ids = pages_by_title(args.quick)
+        for backend_path in args.backend or DEFAULT_BACKENDS:
+            evaluate(backend_path, pairs, page_ids)
+
+
+def read_pairs(path, limit=None):
+    questions, pairs = {}, []
+    with open(path, encoding="utf-8") as data:
+        for number, line in enumerate(data, start=1):
+            if limit and number > limit:
+                break
+            q1, q2, label = (part.strip() for part in line.rstrip("\n").split("\t"))
+            questions.setdefault(q1, None)
+            questions.setdefault(q2, None)
+            if label == "1" and q1 != q2:
+                pairs.append((q1, q2))
+    return list(questions), pairs
+
+
+def write_posts(questions, path):
+    with open(path, "w", encoding="utf-8") as out:
+        for question in questions:
+            post = {
+                "title": question,
+                "body": question,
+                "kind": "咨询",
+                "category": "其它",
+                "unit": "其它",
+                "status": "replied",
+                "is_public": True,
+            }
+            out.write(json.dumps(post, ensure_ascii=False) + "\n")
+
+
+def manage(*args):
+    subprocess.run([sys.executable, str(REPO / "manage.py"), *args], check=True, cwd=REPO)
+
+
+def setup_django():
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+
+
+def index_directly(questions):
+    from search.backends.embedded import EmbeddedBackend
+    from search.documents import Document
+
+    documents = [
+        Document(i, q, q, (), 1, "咨询", 1, "其它", None, "", "replied", 2024, "") for i, q in enumerate(questions, 1)
+    ]
+    for start in range(0, len(documents), 1000):
+        EmbeddedBackend()._write(documents[start : start + 1000])
+
+
+def pages_by_title(quick):
+    # The wall's pages, not the index: a question the index lost must count as not found.
+    from search.models import IndexedPage
+    from wall.models import WallPostPage
+
+    pages = IndexedPage.objects.values_list("title", "page_id") if quick else WallPostPage.objects.live()
+    if not quick:
+        pages = pages.values_list("title", "pk")
+    return dict(pages)
+
+
+def evaluate(backend_path, pairs, page_ids):
+    from django.utils.module_loading import import_string
+
+    backend = import_string(backend_path)()
+    started = time.monotonic()
+    figures = []
+    for direction in ("q1 → q2", "q2 → q1"):
+        found_in_5 = reciprocal_ranks = asked = 0
+        for q1, q2 in pairs:
+            if direction == "q2 → q1":
+                q1, q2 = q2, q1
+            if q1 not in page_ids or q2 not in page_ids:
+                continue
+            asked += 1
+            hits = backend.similar(q1, limit=10, exclude_page_id=page_ids[q1])
+            ranked = [hit.page_id for hit in hits]
+            if page_ids[q2] in ranked:
+                rank = ranked.index(page_ids[q2]) + 1
+                found_in_5 += rank <= 5
+                reciprocal_ranks += 1 / rank
+        figures.append((direction, asked, found_in_5 / asked, reciprocal_ranks / asked))
+    seconds = time.monotonic() - started
+    queries = sum(asked for _, asked, _, _ in figures)
+    print(f"\n{backend_path}  ({queries} queries, {1000 * seconds / queries:.1f} ms each)")
+    for direction, asked, recall, mrr in figures:
+        print(f"  {direction}: recall@5 {recall:.4f}  MRR@10 {mrr:.4f}  ({asked} pairs)")
+    recall = sum(f[2] for f in figures) / len(figures)
+    mrr = sum(f[3] for f in figures) / len(figures)
+    print(f"  mean:    recall@5 {recall:.4f}  MRR@10 {mrr:.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The interface every search backend implements, and what it answers with.
+
+The wall's search page, the similar-posts API and the index signals use only this. A backend indexes
+documents built by `search.documents.document_for(page)` — live wall pages, the public projections of
+cases — and nothing else. Queries are whatever a visitor typed: a backend must never raise on them.
+"""
+
+from dataclasses import dataclass, field
+
+FACETS = ("kind", "category", "unit", "status", "year")
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Hit:
+    page_id: int
+    score: float
+    url: str
+    title_html: str  # the title, HTML-escaped, with the query's matches in <mark>
+    excerpt_html: str  # the best passage of the text and public replies, likewise
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: int | str  # an id for kind, category and unit; the status value; the year
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # by name in FACETS, most frequent first
+
+
+def clean_filters(filters):
+    """filters with ids and years as ints; values that are empty or cannot be one are left out.
+
+    They come straight from a query string, so a bad one is ignored rather than an error.
+    """
+    cleaned = {}
+    for name, value in (filters or {}).items():
+        if name not in FACETS:
+            raise ValueError(f"Unknown search filter {name!r}; use one of {', '.join(FACETS)}.")
+        if value is None or value == "":
+            continue
+        if name == "status":
+            cleaned[name] = str(value)
+            continue
+        try:
+            cleaned[name] = int(value)
+        except (TypeError, ValueError):
+            continue
+    return cleaned
+
+
+class SearchBackend:
+    """Extension point: subclass and implement every method; select it with ECHOWALL_SEARCH_BACKEND."""
+
+    def index(self, page):
+        """Add or replace page's document; a page that is not live is removed instead."""
+        raise NotImplementedError
+
+    def remove(self, page_id):
+        """Forget the page; nothing happens if it was never indexed."""
+        raise NotImplementedError
+
+    def rebuild(self, pages=None, progress=None):
+        """Replace the whole index with pages (default: every live wall page).
+
+        progress, if given, is called with the number of pages just written, for a progress bar.
+        Returns how many pages were indexed.
+        """
+        raise NotImplementedError
+
+    def search(self, query, filters=None, page=1, per_page=20):
+        """SearchResults for query, best first, with filters (a dict over FACETS) applied.
+
+        Facets are counted over the matching set with every other filter applied, so a visitor
+        who picked one category still sees how many matches the others have.
+        """
+        raise NotImplementedError
+
+    def similar(self, text, limit=5, exclude_page_id=None):
+        """Hits for the posts that ask most nearly what text asks, best first."""
+        raise NotImplementedError

@@ -1,0 +1,297 @@
+"""The embedded backend: full text in the wall's own database, no search server to run.
+
+Text is cut by search.segment into words, single characters and character bigrams, each kept in
+its own column (title and text apart) of an SQLite FTS5 table, and ranked by BM25 with a weight per
+column. (PostgreSQL is still to do: the migration already creates its tables, a tsvector in the
+`simple` configuration with a GIN index, to be ranked by ts_rank_cd.)
+
+Public replies have a table of their own: FTS5 measures a document's length over all its columns,
+so a long answer in the same row would push an answered post below an unanswered one.
+"""
+
+from collections import Counter
+
+from django.db import connection, transaction
+
+from search import segment
+from search.documents import document_for, live_pages
+from search.models import IndexedPage
+from wall.models import Post, WallPostPage
+
+from .base import FACETS, MAX_PER_PAGE, FacetValue, Hit, SearchBackend, SearchResults, clean_filters
+
+# Column weights, as (words, single characters, bigrams) and title vs text. A title says what a post
+# is about more surely than its text.
+TITLE = 2.0
+BODY = 1.0
+# Search: a visitor types a few words; whole words and characters in the typed order should decide,
+# single characters are there so that a word jieba cut differently is still found.
+SEARCH_WEIGHTS = (1.0, 0.5, 1.0)
+# Similar questions: two people asking the same thing share most characters but often not the same
+# words (怎么弄/怎么开, 宿舍/寝室楼): characters lead. Tuned with bench/search_quality.py.
+SIMILAR_WEIGHTS = (0.3, 1.0, 0.1)
+# A public reply matching counts for less than the question matching: people search for questions.
+REPLIES = 0.5
+
+BATCH_SIZE = 500
+
+
+class EmbeddedBackend(SearchBackend):
+    def index(self, page):
+        if not (isinstance(page, WallPostPage) and page.live):
+            self.remove(page.pk)
+            return
+        with transaction.atomic():
+            self._write([document_for(page)])
+
+    def remove(self, page_id):
+        with transaction.atomic():
+            _fulltext().delete([page_id])
+            IndexedPage.objects.filter(page_id=page_id).delete()
+
+    def rebuild(self, pages=None, progress=None):
+        pages = live_pages() if pages is None else pages
+        count = 0
+        with transaction.atomic():
+            _fulltext().clear()
+            IndexedPage.objects.all().delete()
+            batch = []
+            for page in pages.iterator(chunk_size=BATCH_SIZE) if hasattr(pages, "iterator") else pages:
+                if isinstance(page, WallPostPage) and page.live:
+                    batch.append(document_for(page))
+                if len(batch) == BATCH_SIZE:
+                    count += self._flush(batch, progress)
+            count += self._flush(batch, progress)
+        return count
+
+    def _flush(self, batch, progress):
+        written = len(batch)
+        self._write(batch)
+        batch.clear()
+        if progress:
+            progress(written)
+        return written
+
+    def _write(self, documents):
+        ids = [document.page_id for document in documents]
+        _fulltext().delete(ids)
+        IndexedPage.objects.filter(page_id__in=ids).delete()
+        IndexedPage.objects.bulk_create(_entry(document) for document in documents)
+        _fulltext().insert(documents)
+
+    def search(self, query, filters=None, page=1, per_page=20):
+        filters = clean_filters(filters)
+        terms = segment.query_terms(query)
+        if not terms:
+            return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
+        rows = _fulltext().matching_rows(terms)
+        facets = {name: _facet(rows, name, filters) for name in FACETS}
+        rows = sorted((row for row in rows if _passes(row, filters)), key=lambda row: (-row["score"], -row["id"]))
+        per_page = min(_at_least_one(per_page), MAX_PER_PAGE)
+        start = (_at_least_one(page) - 1) * per_page
+        hits = _hits(rows[start : start + per_page], terms)
+        return SearchResults(total=len(rows), hits=hits, facets=facets)
+
+    def similar(self, text, limit=5, exclude_page_id=None):
+        terms = segment.query_terms(text)
+        if not terms:
+            return []
+        limit = min(_at_least_one(limit), MAX_PER_PAGE)
+        return _hits(_fulltext().similar_rows(terms, limit, exclude_page_id), terms)
+
+
+def _at_least_one(value):
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _entry(document):
+    return IndexedPage(
+        page_id=document.page_id,
+        title=document.title,
+        body=document.body,
+        replies=document.replies_text,
+        url=document.url,
+        kind_id=document.kind_id,
+        kind_name=document.kind_name,
+        category_id=document.category_id,
+        category_name=document.category_name,
+        unit_id=document.unit_id,
+        unit_name=document.unit_name,
+        status=document.status,
+        year=document.year,
+    )
+
+
+def _passes(row, filters):
+    return all(row[name] == value for name, value in filters.items())
+
+
+def _facet(rows, name, filters):
+    """Counts per value of one facet, over the rows that pass every filter but its own."""
+    others = {key: value for key, value in filters.items() if key != name}
+    counts = Counter()
+    labels = {}
+    for row in rows:
+        if row[name] is not None and _passes(row, others):
+            counts[row[name]] += 1
+            labels[row[name]] = row.get(f"{name}_name")
+    values = [FacetValue(value, _label(name, value, labels[value]), count) for value, count in counts.items()]
+    return sorted(values, key=lambda facet: (-facet.count, str(facet.label)))
+
+
+def _label(name, value, label):
+    if name == "status":
+        return Post.Status(value).label if value in Post.Status.values else value
+    return label if label is not None else str(value)
+
+
+def _hits(rows, terms):
+    entries = IndexedPage.objects.in_bulk([row["id"] for row in rows])
+    hits = []
+    for row in rows:
+        entry = entries.get(row["id"])
+        if entry is None:  # removed between the two queries
+            continue
+        hits.append(
+            Hit(
+                page_id=entry.page_id,
+                score=row["score"],
+                url=entry.url,
+                title_html=segment.highlight(entry.title, terms),
+                excerpt_html=segment.excerpt(f"{entry.body}\n{entry.replies}", terms),
+            )
+        )
+    return hits
+
+
+def _fulltext():
+    if connection.vendor != "sqlite":
+        # The migration creates the PostgreSQL tables (tsvector + GIN); the queries are still to write.
+        raise NotImplementedError(f"The embedded search backend does not support {connection.vendor} yet.")
+    return _SQLITE
+
+
+# -- SQLite FTS5 -----------------------------------------------------------------------------------
+
+
+def _columns(document):
+    """The token columns of search_fulltext, in its order."""
+    return [
+        " ".join(segment.words(document.title)),
+        " ".join(segment.chars(document.title)),
+        " ".join(segment.bigrams(document.title)),
+        " ".join(segment.words(document.body)),
+        " ".join(segment.chars(document.body)),
+        " ".join(segment.bigrams(document.body)),
+    ]
+
+
+def _reply_columns(document):
+    text = document.replies_text
+    return [" ".join(segment.words(text)), " ".join(segment.chars(text)), " ".join(segment.bigrams(text))]
+
+
+def _quote(token):
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _match(terms, words, chars, bigrams):
+    """An FTS5 query that ORs every token of terms, each kind in its own columns.
+
+    Every token is quoted, so nothing a visitor types can be read as FTS5 syntax.
+    """
+    parts = []
+    for columns, tokens in ((words, terms.words), (chars, terms.chars), (bigrams, terms.bigrams)):
+        if tokens:
+            parts.append(f"{{{' '.join(columns)}}} : ({' OR '.join(map(_quote, tokens))})")
+    return " OR ".join(parts)
+
+
+def _question_match(terms):
+    return _match(
+        terms,
+        ("title_words", "body_words"),
+        ("title_chars", "body_chars"),
+        ("title_bigrams", "body_bigrams"),
+    )
+
+
+def _reply_match(terms):
+    return _match(terms, ("words",), ("chars",), ("bigrams",))
+
+
+def _question_bm25(weights):
+    field_weights = [field * weight for field in (TITLE, BODY) for weight in weights]
+    return "bm25(search_fulltext, {}, {}, {}, {}, {}, {})".format(*field_weights)
+
+
+_SEARCH_BM25 = _question_bm25(SEARCH_WEIGHTS)
+_SIMILAR_BM25 = _question_bm25(SIMILAR_WEIGHTS)
+_REPLY_BM25 = "bm25(search_fulltext_reply, {}, {}, {})".format(*SEARCH_WEIGHTS)
+_ROW = ("id", "score", "kind", "kind_name", "category", "category_name", "unit", "unit_name", "status", "year")
+
+
+class _SQLiteFullText:
+    def insert(self, documents):
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fulltext (rowid, title_words, title_chars, title_bigrams, "
+                "body_words, body_chars, body_bigrams) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [[document.page_id, *_columns(document)] for document in documents],
+            )
+            cursor.executemany(
+                "INSERT INTO search_fulltext_reply (rowid, words, chars, bigrams) VALUES (%s, %s, %s, %s)",
+                [[document.page_id, *_reply_columns(document)] for document in documents if document.replies],
+            )
+
+    def delete(self, ids):
+        with connection.cursor() as cursor:
+            for table in ("search_fulltext", "search_fulltext_reply"):
+                cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [[page_id] for page_id in ids])  # noqa: S608
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fulltext")
+            cursor.execute("DELETE FROM search_fulltext_reply")
+
+    def matching_rows(self, terms):
+        """Every page that matches terms' strong tokens, scored on all of them, with its facet values.
+
+        Single characters count towards the score but do not make a page match (see Terms.strong).
+        """
+        strong = terms.strong
+        sql = f"""
+            WITH question AS (
+                SELECT rowid AS id, {_SEARCH_BM25} AS s FROM search_fulltext WHERE search_fulltext MATCH %s
+            ), reply AS (
+                SELECT rowid AS id, {_REPLY_BM25} AS s FROM search_fulltext_reply WHERE search_fulltext_reply MATCH %s
+            ), matching AS (
+                SELECT rowid AS id FROM search_fulltext WHERE search_fulltext MATCH %s UNION SELECT id FROM reply
+            ), scored AS (
+                SELECT id, -SUM(s) AS score
+                FROM (SELECT id, s FROM question UNION ALL SELECT id, s * {REPLIES} FROM reply)
+                WHERE id IN matching GROUP BY id
+            )
+            SELECT e.page_id, scored.score, e.kind_id, e.kind_name, e.category_id, e.category_name,
+                   e.unit_id, e.unit_name, e.status, e.year
+            FROM scored JOIN search_indexedpage e ON e.page_id = scored.id
+        """  # noqa: S608 - only constants are formatted in; the queries are parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_question_match(terms), _reply_match(strong), _question_match(strong)])
+            return [dict(zip(_ROW, row, strict=True)) for row in cursor.fetchall()]
+
+    def similar_rows(self, terms, limit, exclude_page_id):
+        """The questions (titles and texts; not replies) that share the most with terms."""
+        sql = f"""
+            SELECT rowid, -{_SIMILAR_BM25} AS score FROM search_fulltext
+            WHERE search_fulltext MATCH %s AND rowid IS NOT %s ORDER BY score DESC, rowid DESC LIMIT %s
+        """  # noqa: S608 - only constants are formatted in
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_question_match(terms), exclude_page_id, limit])
+            return [{"id": page_id, "score": score} for page_id, score in cursor.fetchall()]
+
+
+_SQLITE = _SQLiteFullText()

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IndexedPage(models.Model):
+    """One document of the embedded index: what filters, facets and highlights need.
+
+    The tokens themselves live in full-text tables beside it (FTS5 on SQLite, a tsvector on
+    PostgreSQL), created by this app's migrations and keyed by the same page id. It is a copy of a
+    public page, never a link to the case; `search.documents` is the only thing that fills it.
+    """
+
+    page_id = models.PositiveBigIntegerField(_("page"), primary_key=True)
+    title = models.TextField(_("title"))
+    body = models.TextField(_("text"))
+    replies = models.TextField(_("public replies"), blank=True)
+    url = models.CharField(_("URL"), max_length=255, blank=True)
+    kind_id = models.PositiveBigIntegerField(_("kind"), null=True)
+    kind_name = models.CharField(_("kind name"), max_length=60, blank=True)
+    category_id = models.PositiveBigIntegerField(_("category"), null=True)
+    category_name = models.CharField(_("category name"), max_length=60, blank=True)
+    unit_id = models.PositiveBigIntegerField(_("unit"), null=True)
+    unit_name = models.CharField(_("unit name"), max_length=60, blank=True)
+    status = models.CharField(_("status"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        verbose_name = _("indexed page")
+        verbose_name_plural = _("indexed pages")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,50 @@
+// Similar published posts while the title is typed, so the answer may already be there.
+(function () {
+  const input = document.getElementById("id_title");
+  const box = document.getElementById("similar");
+  if (!input || !box) return;
+  const list = box.querySelector("ul");
+  let timer = null;
+  let last = "";
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(lookup, 300);
+  });
+
+  async function lookup() {
+    const text = input.value.trim();
+    if (text === last) return;
+    last = text;
+    if (text.length < 2) {
+      box.hidden = true;
+      return;
+    }
+    try {
+      const response = await fetch(box.dataset.url + "?limit=5&q=" + encodeURIComponent(text));
+      if (!response.ok) return;
+      const data = await response.json();
+      if (text === last) show(data.results);  // else a newer lookup is on its way
+    } catch (error) {
+      // Suggestions are a help, never a hurdle: posting works without them.
+    }
+  }
+
+  function show(results) {
+    list.replaceChildren();
+    for (const post of results) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = post.url;
+      link.textContent = post.title;
+      link.target = "_blank";
+      link.rel = "noopener";
+      const status = document.createElement("span");
+      status.className = "badge status-" + post.status;
+      status.textContent = post.status_label;
+      item.append(link, " ", status);
+      list.append(item);
+    }
+    box.hidden = results.length === 0;
+  }
+})();
