@@ -3,7 +3,6 @@
 import html
 
 from django.utils.html import strip_tags
-from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Query, Schema
 from pydantic import Field
 
@@ -16,7 +15,7 @@ MAX_QUERY_LENGTH = 500
 
 
 class SimilarQuery(Schema):
-    q: str = Field("", description=str(_("The text to find similar published posts for, e.g. a title being typed.")))
+    q: str = Field("", description="The text to find similar published posts for, e.g. a title being typed.")
     limit: int = Field(5, ge=1, le=50)
 
 

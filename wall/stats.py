@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from wall.models import Post, Rating
@@ -33,7 +33,7 @@ def figures_since(start, now=None):
     total = received.count()
     ratings = Rating.objects.filter(created_at__gte=start)
     rated = ratings.count()
-    satisfied = ratings.filter(Q(result__gte=SATISFIED_RESULT)).count()
+    satisfied = ratings.filter(result__gte=SATISFIED_RESULT).count()
     return Figures(
         received=total,
         response_rate=answered_on_time / (total - undecided) if total > undecided else None,

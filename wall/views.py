@@ -104,18 +104,17 @@ def my_posts(request):
 def photo(request, pk):
     """Serves a photo to whoever may see it: anyone if its post is public, else the poster or staff."""
     photo = get_object_or_404(PostPhoto.objects.select_related("post"), pk=pk)
-    if not _may_see_photo(request, photo):
+    public = is_photo_public(photo)
+    if not public and not _may_see_private_photo(request, photo):
         raise Http404
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     # Never in shared caches: a photo must vanish the moment its post leaves the wall.
-    response["Cache-Control"] = "private, max-age=3600" if is_photo_public(photo) else "private, no-store"
+    response["Cache-Control"] = "private, max-age=3600" if public else "private, no-store"
     return response
 
 
-def _may_see_photo(request, photo):
+def _may_see_private_photo(request, photo):
     post = photo.post
-    if is_photo_public(photo):
-        return True
     if request.GET.get("t") == post.tracking_token:
         return True
     user = request.user

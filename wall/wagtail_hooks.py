@@ -6,7 +6,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from wall import admin_urls, roles
-from wall.admin_views.queues import handled_by, key_supervision, supervised_by
 from wall.models import Post
 from wall.viewsets import WallSettingsGroup
 
@@ -117,14 +116,14 @@ class WallQueuesPanel(Component):
         if roles.is_editor(user):
             context["screening_count"] = Post.objects.awaiting_screening().count()
         if roles.handles_any_unit(user):
-            unreplied = handled_by(user).awaiting_reply()
+            unreplied = Post.objects.handled_by(user).awaiting_reply()
             context["unreplied_count"] = unreplied.count()
             context["overdue_count"] = unreplied.filter(reply_due_at__lt=timezone.now()).count()
         if roles.is_global_supervisor(user):
             context["all_overdue_count"] = Post.objects.overdue().count()
-            context["key_supervision_count"] = key_supervision().count()
+            context["key_supervision_count"] = Post.objects.key_supervision().count()
         elif roles.supervises_any_unit(user):
-            context["supervised_overdue_count"] = supervised_by(user).overdue().count()
+            context["supervised_overdue_count"] = Post.objects.supervised_by(user).overdue().count()
         return context
 
 

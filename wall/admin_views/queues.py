@@ -1,7 +1,7 @@
 """The lists staff work from: each role's queue (日清零, 逾期督办) and all posts within reach."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from wagtail.admin.paginator import WagtailPaginator
@@ -13,27 +13,6 @@ from wall.models import Post, Unit
 from .base import LIST_RELATED, header
 
 POSTS_PER_PAGE = 30
-
-
-def handled_by(user):
-    """Posts led or co-handled by user's units; `co_handling` marks those their units only co-handle."""
-    if user.is_superuser:  # handles every unit, so leads every routed post
-        return Post.objects.for_handler(user).annotate(co_handling=Value(False))
-    # Subqueries, not joins: a unit with two handlers must not list a post twice.
-    my_units = user.handled_units.all()
-    co_handled = Post.objects.filter(co_units__in=my_units).values("pk")
-    return Post.objects.filter(Q(unit__in=my_units) | Q(pk__in=co_handled)).annotate(
-        co_handling=ExpressionWrapper(~Q(unit__in=my_units), output_field=BooleanField())
-    )
-
-
-def supervised_by(user):
-    """Posts of the units user watches by name (a global supervisor's reach is wider: all posts)."""
-    return Post.objects.filter(unit__in=user.supervised_units.all())
-
-
-def key_supervision():
-    return Post.objects.open().filter(is_key_supervision=True)
 
 
 def screening_queue(request):
@@ -50,7 +29,7 @@ def screening_queue(request):
 def unreplied_queue(request):
     if not roles.handles_any_unit(request.user):
         raise PermissionDenied
-    posts = handled_by(request.user).awaiting_reply().select_related(*LIST_RELATED)
+    posts = Post.objects.handled_by(request.user).awaiting_reply().select_related(*LIST_RELATED)
     return render(
         request,
         "wall/admin/unreplied_queue.html",
@@ -72,7 +51,7 @@ def overdue_queue(request):
         raise PermissionDenied
     return _supervision_list(
         request,
-        supervised_by(request.user).overdue(),
+        Post.objects.supervised_by(request.user).overdue(),
         _("Overdue in my units"),
         "warning",
         _("Nothing is overdue in the units you watch."),
@@ -91,7 +70,11 @@ def key_supervision_queue(request):
     if not roles.is_global_supervisor(request.user):
         raise PermissionDenied
     return _supervision_list(
-        request, key_supervision(), _("Key supervision"), "thumbtack", _("No open post is under key supervision.")
+        request,
+        Post.objects.key_supervision(),
+        _("Key supervision"),
+        "thumbtack",
+        _("No open post is under key supervision."),
     )
 
 

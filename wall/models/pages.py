@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel
@@ -69,8 +70,6 @@ class WallYearPage(Page):
         verbose_name = _("wall year")
 
     def serve(self, request, *args, **kwargs):
-        from django.shortcuts import redirect
-
         return redirect(self.get_parent().url)
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -56,10 +56,23 @@ class PostQuerySet(models.QuerySet):
         late_reply = Q(status__in=Post.AWAITING_REPLY, reply_due_at__lt=now)
         return self.open().filter(late_reply | Q(resolution_due_at__lt=now))
 
-    def for_handler(self, user):
-        if user.is_superuser:
-            return self.exclude(unit=None)
-        return self.filter(unit__handlers=user)
+    def handled_by(self, user):
+        """Posts led or co-handled by user's units; `co_handling` marks those their units only co-handle."""
+        if user.is_superuser:  # handles every unit, so leads every routed post
+            return self.exclude(unit=None).annotate(co_handling=Value(False))
+        # Subqueries, not joins: a unit with two handlers must not list a post twice.
+        my_units = user.handled_units.all()
+        co_handled = Post.objects.filter(co_units__in=my_units).values("pk")
+        return self.filter(Q(unit__in=my_units) | Q(pk__in=co_handled)).annotate(
+            co_handling=ExpressionWrapper(~Q(unit__in=my_units), output_field=BooleanField())
+        )
+
+    def supervised_by(self, user):
+        """Posts of the units user watches by name (a global supervisor's reach is wider: all posts)."""
+        return self.filter(unit__in=user.supervised_units.all())
+
+    def key_supervision(self):
+        return self.open().filter(is_key_supervision=True)
 
 
 class Post(models.Model):
@@ -406,7 +419,8 @@ class Post(models.Model):
             self.transfers.create(
                 kind=Transfer.Kind.REFUSED, from_unit=self.unit, to_unit=to_unit, by=by, reason=reason.strip()
             )
-            self._escalate(self.Escalation.GLOBAL, "wall.transfer_refused", by, to_unit=to_unit.name)
+            self._log("wall.transfer_refused", by, to_unit=to_unit.name)
+            self.escalate(self.Escalation.GLOBAL)
             return False
         self._hand_over(by, to_unit, reason, Transfer.Kind.TRANSFER, "wall.transfer")
         return True
@@ -507,13 +521,6 @@ class Post(models.Model):
             self._log("wall.escalate", None, level=level)
             self._notify("escalated", level=level)
         return True
-
-    def _escalate(self, level, action, by, **data):
-        self.escalation = max(self.escalation, level)
-        self.escalated_at = timezone.now()
-        self.save()
-        self._log(action, by, **data)
-        self._notify("escalated", level=level)
 
 
 def photo_upload_to(instance, filename):
