@@ -28,11 +28,17 @@ run: setup
 	@echo "Echo Wall is at http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
+# The suite runs twice: on SQLite (the embedded default), then on a throwaway PostgreSQL 15 cluster
+# that tests/with_postgres.py starts and deletes (skipped with a note if PostgreSQL is missing,
+# except under CI).
 test: setup-dev
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
+	@echo "== tests on SQLite"
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
+	@echo "== tests on PostgreSQL"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python tests/with_postgres.py $(BIN)/pytest
 
 lint: setup-dev
 	$(BIN)/ruff check .
