@@ -1,9 +1,10 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_str
+from .env import env_float, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ECHOWALL_VAR_DIR", str(BASE_DIR / "var")))
@@ -137,3 +138,21 @@ ECHOWALL_MAX_PHOTOS = 6
 ECHOWALL_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 ECHOWALL_MAX_PHOTO_PIXELS = 40_000_000
 ECHOWALL_PHOTO_MAX_SIDE = 2560
+
+# The wall's search: the embedded backend, or an Elasticsearch 8 cluster when ELASTICSEARCH_URL names
+# one (credentials may go in the URL: https://user:password@host:9200). The embedded index is kept
+# up to date all the same: it answers whenever the cluster cannot. After setting it, run
+# `manage.py rebuild_search_index` once; until then search answers from the embedded index.
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_CA_CERTS = env_str("ELASTICSEARCH_CA_CERTS", "")  # a PEM file, for a cluster with its own CA
+# The alias searches go through; each rebuild creates "<alias>-<timestamp>" and moves the alias to it.
+ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "echowall-posts")
+# Seconds per request: a visitor waits at most this long before the embedded backend answers.
+ELASTICSEARCH_TIMEOUT = env_float("ELASTICSEARCH_TIMEOUT", 2.0)
+if ELASTICSEARCH_TIMEOUT <= 0:
+    raise ImproperlyConfigured(f"ELASTICSEARCH_TIMEOUT must be more than 0 seconds, not {ELASTICSEARCH_TIMEOUT}.")
+if ELASTICSEARCH_INDEX != ELASTICSEARCH_INDEX.lower():
+    raise ImproperlyConfigured(f"ELASTICSEARCH_INDEX must be lower case, not {ELASTICSEARCH_INDEX!r}.")
+ECHOWALL_SEARCH_BACKEND = (
+    "search.backends.elastic.ElasticsearchBackend" if ELASTICSEARCH_URL else "search.backends.embedded.EmbeddedBackend"
+)

@@ -32,6 +32,12 @@ class SearchResults:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # by name in FACETS, most frequent first
+    # True when the configured backend could not answer and a simpler one did: the page says so.
+    degraded: bool = False
+
+
+class SearchUnavailable(Exception):
+    """The search service cannot be reached; raised by rebuild(), never by search() or similar()."""
 
 
 def clean_filters(filters):

@@ -1,0 +1,515 @@
+"""The Elasticsearch 8 backend, through elasticsearch-dsl: one index shared by every web process.
+
+Chinese needs no plugin. The standard tokenizer cuts Han text into single characters, `cjk_width`
+folds full-width letters and digits, `lowercase` does the rest and `cjk_bigram` joins neighbouring
+characters into bigrams. Every text field (title, body, replies) is analysed into bigrams and keeps
+its single characters in a `.chars` sub-field: bigrams decide what matches (热水 must not find every
+post with 水 in it), characters help the ranking and carry a query that is one character. The
+analyzers are set on each field, never as the index's default (compatible test servers ignore that).
+
+Searches go through an alias (ELASTICSEARCH_INDEX). A rebuild fills a new index while the old one
+answers, then moves the alias in one atomic step and deletes the old index. While it fills, the new
+index also carries `<alias>_rebuild`, which index() and remove() write to as well, so nothing
+published or withdrawn meanwhile is lost. Run one rebuild at a time.
+
+The embedded index is kept up to date too. When the cluster cannot answer (down, too slow, no index
+yet), search() and similar() ask the embedded backend instead and search() says so with `degraded`;
+index() and remove() log the failure and carry on, and `manage.py rebuild_search_index` catches up.
+"""
+
+import html
+import logging
+import re
+import time
+from contextlib import suppress
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+from elastic_transport import HttpHeaders, Urllib3HttpNode
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch_dsl import Index, Integer, Keyword, Mapping, Q, Search, Text, analyzer
+
+from search.documents import document_for, live_pages
+from wall.models import Post, WallPostPage
+
+from .base import FACETS, MAX_PER_PAGE, FacetValue, Hit, SearchBackend, SearchResults, SearchUnavailable, clean_filters
+from .embedded import EmbeddedBackend
+
+logger = logging.getLogger(__name__)
+
+# A title says what a post is about more surely than its text; a public reply matching counts for
+# less than the question matching, as people search for questions.
+SEARCH_FIELDS = {"title": 2.0, "body": 1.0, "replies": 0.5}
+# Single characters only help a search's ranking, so that a post with every character of the query
+# but not all its bigrams still comes before one with fewer.
+SEARCH_CHARS = 0.5
+# Two people asking the same thing share most characters but often not the same words (怎么弄 /
+# 怎么开, 宿舍 / 寝室楼): characters lead, at least 30% of them shared, and bigrams reward the same
+# order. Replies are left out: an answer is not a question. Chosen with bench/search_quality.py;
+# it ranks better than more_like_this (on characters or bigrams) and the other mixes tried (see
+# bench/README.md).
+SIMILAR_CHARS = {"title": 1.0, "body": 1.0}
+SIMILAR_BIGRAMS = 0.3
+SIMILAR_MINIMUM_SHOULD_MATCH = "30%"
+
+BATCH_SIZE = 500
+EXCERPT_CHARS = 120
+MAX_QUERY_CHARS = 300  # a pasted post says what it is about in its first lines
+FACET_SIZE = 500  # more values than any facet has
+MAX_RESULT_WINDOW = 10_000  # Elasticsearch's default: it refuses from + size beyond this
+REBUILD_TIMEOUT = 120.0  # seconds per bulk request, however short ELASTICSEARCH_TIMEOUT is
+# After the cluster failed to answer, the embedded backend answers straight away for this many
+# seconds: a cluster that is down costs one timeout now and then instead of one per request.
+RETRY_AFTER = 10.0
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_PAIR = re.compile(f"[{_HAN}]{{2}}")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_ALNUM = re.compile(r"[^\W_]")
+_MARK = re.compile(r"(</?mark>)")
+_VENDOR_MEDIA_TYPE = re.compile(r"application/vnd\.elasticsearch\+([\w-]+)\s*(;\s*compatible-with=\d+)?")
+
+_BIGRAMS = analyzer("echowall_bigrams", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
+_CHARS = analyzer("echowall_chars", tokenizer="standard", filter=["cjk_width", "lowercase"])
+
+
+class PlainJsonNode(Urllib3HttpNode):
+    """Asks for and sends plain `application/json`, where the 8.x client would use
+    `application/vnd.elasticsearch+json; compatible-with=8`.
+
+    Elasticsearch 8 accepts both; OpenSearch-compatible servers (osmem-server in our tests among
+    them) refuse the vendor type. So the same client talks to either.
+    """
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        if headers:
+            headers = HttpHeaders(headers)
+            for name in ("accept", "content-type"):
+                if name in headers:
+                    headers[name] = _VENDOR_MEDIA_TYPE.sub(r"application/\1", headers[name])
+        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
+
+
+class ElasticsearchBackend(SearchBackend):
+    def __init__(self):
+        options = {"request_timeout": settings.ELASTICSEARCH_TIMEOUT, "max_retries": 0, "retry_on_timeout": False}
+        if settings.ELASTICSEARCH_CA_CERTS:
+            options["ca_certs"] = settings.ELASTICSEARCH_CA_CERTS
+        self.client = Elasticsearch(settings.ELASTICSEARCH_URL, node_class=PlainJsonNode, **options)
+        self.alias = settings.ELASTICSEARCH_INDEX
+        self.rebuild_alias = f"{self.alias}_rebuild"
+        self.fallback = EmbeddedBackend()
+        self._unreachable_until = 0.0
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def index(self, page):
+        if not (isinstance(page, WallPostPage) and page.live):
+            self.remove(page.pk)
+            return
+        document = document_for(page)
+        self._write("index", document.page_id, _source(document))
+        self._quietly(self.fallback.index, page)
+
+    def remove(self, page_id):
+        self._write("delete", page_id)
+        self._quietly(self.fallback.remove, page_id)
+
+    def _write(self, action, page_id, source=None):
+        """One action on the live index and on the one being rebuilt, if any; failures are logged."""
+        if not self._reachable():
+            logger.warning("Elasticsearch is unreachable: page %s not updated there; rebuild the index later.", page_id)
+            return
+        targets = (self.alias, self.rebuild_alias)
+        operations = []
+        for target in targets:
+            # require_alias: a write must never create an index with a guessed mapping.
+            meta = {"_index": target, "_id": str(page_id)} | ({"require_alias": True} if action == "index" else {})
+            operations += [{action: meta}] if source is None else [{action: meta}, source]
+        try:
+            items = self.client.bulk(operations=operations)["items"]
+        except (ApiError, TransportError) as error:
+            self._failed(error, f"update page {page_id}")
+            return
+        for target, item in zip(targets, items, strict=True):
+            error = next(iter(item.values())).get("error")
+            missing = error and error.get("type") == "index_not_found_exception"
+            if error and not (missing and target == self.rebuild_alias):  # no rebuild running: fine
+                logger.error("Elasticsearch could not %s page %s in %s: %s", action, page_id, target, error)
+
+    def rebuild(self, pages=None, progress=None):
+        pages = live_pages() if pages is None else pages
+        if not isinstance(pages, QuerySet | list | tuple):
+            pages = list(pages)  # read twice: for Elasticsearch, then for the embedded index
+        count = self._replace(_documents(pages), progress)
+        self._quietly(self.fallback.rebuild, pages)
+        return count
+
+    def _replace(self, documents, progress=None):
+        """Fill a new index with documents (batches of them), then put it behind the alias, alone."""
+        client = self.client.options(request_timeout=max(REBUILD_TIMEOUT, settings.ELASTICSEARCH_TIMEOUT))
+        name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+        try:
+            _new_index(name, self.rebuild_alias).create(using=client)
+            try:
+                count = 0
+                for batch in documents:
+                    count += _bulk(client, name, batch, progress)
+                client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
+                client.indices.refresh(index=name)
+                self._switch_alias(client, name)
+            except BaseException:
+                with suppress(ApiError, TransportError):  # a later rebuild deletes it otherwise
+                    client.options(ignore_status=404).indices.delete(index=name)
+                raise
+            old = [index for index in client.indices.get_alias(index=f"{self.alias}-*") if index != name]
+            if old:
+                client.indices.delete(index=",".join(old))
+        except TransportError as error:
+            raise SearchUnavailable(f"Elasticsearch cannot be reached: {error}") from error
+        return count
+
+    def _switch_alias(self, client, name):
+        try:
+            current = list(client.indices.get_alias(name=self.alias))
+        except NotFoundError:
+            current = []
+        actions = [{"remove": {"index": index, "alias": self.alias}} for index in current]
+        actions += [
+            {"remove": {"index": name, "alias": self.rebuild_alias}},
+            {"add": {"index": name, "alias": self.alias}},
+        ]
+        client.indices.update_aliases(actions=actions)
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def search(self, query, filters=None, page=1, per_page=20):
+        filters = clean_filters(filters)
+        text = _usable(query)
+        if not text:
+            return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
+        if not self._reachable():
+            return self._search_embedded(query, filters, page, per_page)
+        per_page = min(_at_least_one(per_page), MAX_PER_PAGE)
+        start = (_at_least_one(page) - 1) * per_page
+        fields = SEARCH_FIELDS if _has_strong_tokens(text) else _chars(SEARCH_FIELDS)
+        search = (
+            self._search()
+            .query(_search_query(text))
+            .post_filter(_filtered(filters))
+            .extra(track_total_hits=True)
+            .extra(**({"from_": start, "size": per_page} if start + per_page <= MAX_RESULT_WINDOW else {"size": 0}))
+        )
+        for name in FACETS:
+            _add_facet(search, name, filters)
+        try:
+            response = _highlighted(search, text, fields).execute().to_dict()
+        except (ApiError, TransportError) as error:
+            self._failed(error, "search")
+            return self._search_embedded(query, filters, page, per_page)
+        return SearchResults(
+            total=response["hits"]["total"]["value"],
+            hits=[_hit(hit, fields) for hit in response["hits"]["hits"]],
+            facets={name: _facet_values(name, response["aggregations"][name]) for name in FACETS},
+        )
+
+    def similar(self, text, limit=5, exclude_page_id=None):
+        cleaned = _usable(text)
+        if not cleaned:
+            return []
+        if not self._reachable():
+            return self._similar_embedded(text, limit, exclude_page_id)
+        question = {name: weight for name, weight in SEARCH_FIELDS.items() if name in SIMILAR_CHARS}
+        fields = question if _has_strong_tokens(cleaned) else _chars(question)
+        search = self._search().query(_similar_query(cleaned)).extra(size=min(_at_least_one(limit), MAX_PER_PAGE))
+        if isinstance(exclude_page_id, int):
+            search = search.exclude("ids", values=[str(exclude_page_id)])
+        try:
+            response = _highlighted(search, cleaned, fields).execute().to_dict()
+        except (ApiError, TransportError) as error:
+            self._failed(error, "find similar posts")
+            return self._similar_embedded(text, limit, exclude_page_id)
+        return [_hit(hit, fields) for hit in response["hits"]["hits"]]
+
+    def _search(self):
+        # Ties (the same text twice) newest first, as on the embedded backend.
+        return Search(using=self.client, index=self.alias).sort("_score", {"page_id": "desc"}).extra(track_scores=True)
+
+    # -- when the cluster cannot answer ------------------------------------------------------------
+
+    def _reachable(self):
+        return time.monotonic() >= self._unreachable_until
+
+    def _failed(self, error, action):
+        if isinstance(error, TransportError):  # no connection, or no answer in time
+            self._unreachable_until = time.monotonic() + RETRY_AFTER
+            logger.warning("Elasticsearch is unreachable (%s); the embedded index answers for now.", error)
+        elif isinstance(error, NotFoundError):
+            logger.warning("Elasticsearch has no index %r: run `manage.py rebuild_search_index`.", self.alias)
+        else:
+            logger.error("Elasticsearch refused to %s: %s", action, error)
+
+    def _search_embedded(self, query, filters, page, per_page):
+        results = self._quietly(self.fallback.search, query, filters=filters, page=page, per_page=per_page)
+        return replace(results or SearchResults(total=0, hits=[], facets={name: [] for name in FACETS}), degraded=True)
+
+    def _similar_embedded(self, text, limit, exclude_page_id):
+        return self._quietly(self.fallback.similar, text, limit=limit, exclude_page_id=exclude_page_id) or []
+
+    def _quietly(self, method, *args, **kwargs):
+        # The embedded index is only the fallback: it failing must not stop the cluster's index from
+        # being used or kept up to date, nor turn a search into an error page.
+        try:
+            return method(*args, **kwargs)
+        except Exception:
+            logger.warning("The embedded search backend failed in %s().", method.__name__, exc_info=True)
+            return None
+
+
+# -- the index -------------------------------------------------------------------------------------
+
+
+def _text_field():
+    return Text(analyzer=_BIGRAMS, fields={"chars": Text(analyzer=_CHARS)})
+
+
+def _mapping():
+    mapping = Mapping()
+    mapping.meta("dynamic", "strict")  # a field document_for() does not make is refused, not guessed
+    mapping.field("page_id", Integer())
+    for name in ("title", "body", "replies"):
+        mapping.field(name, _text_field())
+    for name in ("kind", "category", "unit"):
+        mapping.field(name, Integer())
+        mapping.field(f"{name}_name", Keyword())
+    mapping.field("status", Keyword())
+    mapping.field("year", Integer())
+    mapping.field("url", Keyword(index=False))
+    return mapping
+
+
+def _new_index(name, rebuild_alias):
+    index = Index(name)
+    # One shard: a wall's posts fit in one, and term statistics (so scores) are then exact.
+    # No refreshes while it is filled; rebuild() turns them back on.
+    index.settings(number_of_shards=1, refresh_interval="-1")
+    index.aliases(**{rebuild_alias: {}})
+    index.mapping(_mapping())
+    return index
+
+
+def _source(document):
+    """The indexed fields: those of search.documents.Document, which holds only what is public."""
+    return {
+        "page_id": document.page_id,
+        "title": document.title,
+        "body": document.body,
+        "replies": list(document.replies),
+        "kind": document.kind_id,
+        "kind_name": document.kind_name,
+        "category": document.category_id,
+        "category_name": document.category_name,
+        "unit": document.unit_id,
+        "unit_name": document.unit_name,
+        "status": document.status,
+        "year": document.year,
+        "url": document.url,
+    }
+
+
+def _documents(pages):
+    """Batches of the documents of pages' live wall pages."""
+    batch = []
+    for page in pages.iterator(chunk_size=BATCH_SIZE) if hasattr(pages, "iterator") else pages:
+        if isinstance(page, WallPostPage) and page.live:
+            batch.append(document_for(page))
+        if len(batch) == BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _bulk(client, name, documents, progress):
+    helpers.bulk(client, ({"_index": name, "_id": str(d.page_id), "_source": _source(d)} for d in documents))
+    if progress:
+        progress(len(documents))
+    return len(documents)
+
+
+# -- queries ---------------------------------------------------------------------------------------
+
+
+def _usable(text):
+    """text cut to length, or "" if it has nothing a tokenizer keeps (only punctuation or emoji)."""
+    text = str(text or "")[:MAX_QUERY_CHARS]
+    return text if _ALNUM.search(text) else ""
+
+
+def _has_strong_tokens(text):
+    """Does text have a bigram or a word that is not Chinese? Otherwise only its characters can match."""
+    return bool(_HAN_PAIR.search(text) or _ALNUM.search(_HAN_CHAR.sub(" ", text)))
+
+
+def _chars(fields):
+    return {f"{name}.chars": weight for name, weight in fields.items()}
+
+
+def _matching(text, fields, **kwargs):
+    return Q("multi_match", query=text, type="most_fields", fields=[f"{n}^{w}" for n, w in fields.items()], **kwargs)
+
+
+def _search_query(text):
+    if not _has_strong_tokens(text):
+        return _matching(text, _chars(SEARCH_FIELDS))
+    return Q(
+        "bool",
+        must=[_matching(text, SEARCH_FIELDS)],
+        should=[_matching(text, _chars(SEARCH_FIELDS), boost=SEARCH_CHARS)],
+    )
+
+
+def _similar_query(text):
+    chars = _matching(text, _chars(SIMILAR_CHARS), minimum_should_match=SIMILAR_MINIMUM_SHOULD_MATCH)
+    if not _has_strong_tokens(text):
+        return chars
+    return Q("bool", must=[chars], should=[_matching(text, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS)])
+
+
+def _filtered(filters):
+    return Q("bool", filter=[Q("term", **{name: value}) for name, value in filters.items()])
+
+
+def _add_facet(search, name, filters):
+    """Counts per value of one facet over the matches that pass every filter but its own.
+
+    The filters themselves are a post_filter, so they narrow the hits but not these counts.
+    """
+    others = {key: value for key, value in filters.items() if key != name}
+    values = search.aggs.bucket(name, "filter", filter=_filtered(others)).bucket(
+        "values", "terms", field=name, size=FACET_SIZE
+    )
+    if name in ("kind", "category", "unit"):
+        values.bucket("label", "terms", field=f"{name}_name", size=1)
+
+
+def _facet_values(name, aggregation):
+    values = [
+        FacetValue(bucket["key"], _label(name, bucket), bucket["doc_count"])
+        for bucket in aggregation["values"]["buckets"]
+    ]
+    return sorted(values, key=lambda facet: (-facet.count, str(facet.label)))
+
+
+def _label(name, bucket):
+    value = bucket["key"]
+    if name == "status":
+        return Post.Status(value).label if value in Post.Status.values else value
+    labels = bucket.get("label", {}).get("buckets", [])
+    return labels[0]["key"] if labels else str(value)
+
+
+def _highlighted(search, text, fields):
+    """search, asking for the matches of text's tokens in fields (the strong ones, as in the query)."""
+    names = list(fields)
+    title, texts = names[0], names[1:]
+    return (
+        search.highlight_options(
+            encoder="html",
+            pre_tags=["<mark>"],
+            post_tags=["</mark>"],
+            highlight_query=_matching(text, fields).to_dict(),
+        )
+        .highlight(title, number_of_fragments=0)
+        .highlight(*texts, fragment_size=EXCERPT_CHARS, number_of_fragments=1)
+    )
+
+
+# -- hits ------------------------------------------------------------------------------------------
+
+
+def _hit(hit, fields):
+    source, highlight = hit["_source"], hit.get("highlight", {})
+    names = list(fields)
+    title = highlight.get(names[0], [])
+    fragments = [(fragment, source[name.split(".")[0]]) for name in names[1:] for fragment in highlight.get(name, [])]
+    return Hit(
+        page_id=source["page_id"],
+        score=hit["_score"] or 0.0,
+        url=source["url"],
+        title_html=_render(_marked_chars(title[0])) if title else html.escape(source["title"]),
+        excerpt_html=_excerpt(fragments, source),
+    )
+
+
+def _marked_chars(fragment):
+    """[(character, marked)] of a fragment the highlighter HTML-encoded and marked with <mark>.
+
+    Everything is decoded and encoded again by _render(), so only our own <mark> tags can reach a page.
+    """
+    chars, marked = [], False
+    for part in _MARK.split(fragment):
+        if part in ("<mark>", "</mark>"):
+            marked = part == "<mark>"
+        else:
+            chars += [(char, marked) for char in html.unescape(part)]
+    return chars
+
+
+def _render(chars):
+    out, start = [], 0
+    for end in range(1, len(chars) + 1):
+        if end == len(chars) or chars[end][1] != chars[start][1]:
+            piece = html.escape("".join(char for char, _ in chars[start:end]))
+            out.append(f"<mark>{piece}</mark>" if chars[start][1] else piece)
+            start = end
+    return "".join(out)
+
+
+def _squeezed(chars):
+    """chars with every run of white space made one space, as the excerpt shows it."""
+    out = []
+    for char, marked in chars:
+        if char.isspace():
+            if out and out[-1][0] == " ":
+                continue
+            char = " "
+        out.append((char, marked))
+    while out and out[0][0] == " ":
+        out.pop(0)
+    while out and out[-1][0] == " ":
+        out.pop()
+    return out
+
+
+def _excerpt(fragments, source):
+    """The body's or a reply's passage with the most marked characters, at most EXCERPT_CHARS long.
+
+    Without a match there (the title matched), the start of the text and replies.
+    """
+    best, whole = [], ""
+    for fragment, field in fragments:
+        chars = _squeezed(_marked_chars(fragment))
+        if sum(marked for _, marked in chars) > sum(marked for _, marked in best):
+            best, whole = chars, " ".join((" ".join(field) if isinstance(field, list) else field).split())
+    if not best:
+        text = " ".join(" ".join([source["body"], *source["replies"]]).split())
+        cut = len(text) > EXCERPT_CHARS
+        return html.escape(text[:EXCERPT_CHARS]) + ("…" if cut else "")
+    text = "".join(char for char, _ in best)
+    first = next(i for i, (_, marked) in enumerate(best) if marked)
+    # Start a little before the first match, so that it is read in context.
+    start = max(0, min(first - 10, len(best) - EXCERPT_CHARS))
+    end = start + EXCERPT_CHARS
+    before = start > 0 or not whole.startswith(text)
+    after = end < len(best) or not whole.endswith(text)
+    return ("…" if before else "") + _render(best[start:end]) + ("…" if after else "")
+
+
+def _at_least_one(value):
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
