@@ -15,7 +15,7 @@ def hit_pages(hits):
     The index holds only public projections, and a page that stopped being public is removed
     from it on commit; checking `live` here as well closes the moment in between.
     """
-    pages = WallPostPage.objects.live().in_bulk([hit.page_id for hit in hits])
+    pages = WallPostPage.objects.live().select_related("kind", "unit").in_bulk([hit.page_id for hit in hits])
     return [(hit, pages[hit.page_id]) for hit in hits if hit.page_id in pages]
 
 
@@ -28,6 +28,7 @@ def search(request):
         results = get_backend().search(query, filters=filters, page=page_number, per_page=PAGE_SIZE)
         context["results"] = hit_pages(results.hits)
         context["total"] = results.total
+        context["degraded"] = results.degraded
         context["facets"] = _facet_choices(results.facets, filters)
         # A paginator over the total only, for the page links; the hits are already this page's.
         context["page_obj"] = Paginator(range(results.total), PAGE_SIZE).get_page(page_number)

@@ -2,8 +2,7 @@
 
 Text is cut by search.segment into words, single characters and character bigrams, each kept in
 its own column (title and text apart) of an SQLite FTS5 table, and ranked by BM25 with a weight per
-column. (PostgreSQL is still to do: the migration already creates its tables, a tsvector in the
-`simple` configuration with a GIN index, to be ranked by ts_rank_cd.)
+column. On PostgreSQL the same tokens and the same BM25 live in tsvectors (see search.backends.postgres).
 
 Public replies have a table of their own: FTS5 measures a document's length over all its columns,
 so a long answer in the same row would push an answered post below an unanswered one.
@@ -13,7 +12,7 @@ from collections import Counter
 
 from django.db import connection, transaction
 
-from search import segment
+from search import ranking, segment
 from search.documents import document_for, live_pages
 from search.models import IndexedPage
 from wall.models import Post, WallPostPage
@@ -32,6 +31,13 @@ SEARCH_WEIGHTS = (1.0, 0.5, 1.0)
 SIMILAR_WEIGHTS = (0.3, 1.0, 0.1)
 # A public reply matching counts for less than the question matching: people search for questions.
 REPLIES = 0.5
+
+# Similar questions: the index picks SIMILAR_CANDIDATES candidates by the tokens held by at most
+# COMMON_HOLDERS questions (a query's time grows with the questions that hold its tokens), and
+# search.ranking orders them on every token. Tuned with bench/search_quality.py.
+COMMON_HOLDERS = 500
+FEWEST_TOKENS = 4
+SIMILAR_CANDIDATES = 50
 
 BATCH_SIZE = 500
 
@@ -84,7 +90,9 @@ class EmbeddedBackend(SearchBackend):
         terms = segment.query_terms(query)
         if not terms:
             return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
-        rows = _fulltext().matching_rows(terms)
+        # Words typed apart must each be found (宿舍 空调: both); one run of text is matched on any of
+        # its tokens, as jieba may have cut it otherwise than the posts (热水房 / 开水房).
+        rows = _fulltext().matching_rows([segment.query_terms(part) for part in segment.normalize(query).split()])
         facets = {name: _facet(rows, name, filters) for name in FACETS}
         rows = sorted((row for row in rows if _passes(row, filters)), key=lambda row: (-row["score"], -row["id"]))
         per_page = min(_at_least_one(per_page), MAX_PER_PAGE)
@@ -105,6 +113,17 @@ def _at_least_one(value):
         return max(1, int(value))
     except (TypeError, ValueError):
         return 1
+
+
+def _without_common(terms, holders):
+    """terms without the tokens held by more than COMMON_HOLDERS questions (的, 么, 什么 on a big wall).
+
+    The rarest FEWEST_TOKENS stay in any case, so that a query of common words still finds something.
+    """
+    tokens = terms.words + terms.chars + terms.bigrams
+    keep = {token for token in tokens if holders.get(token, 0) <= COMMON_HOLDERS}
+    keep.update(sorted(tokens, key=lambda token: holders.get(token, 0))[:FEWEST_TOKENS])
+    return segment.Terms(*(tuple(t for t in kind if t in keep) for kind in (terms.words, terms.chars, terms.bigrams)))
 
 
 def _entry(document):
@@ -168,9 +187,12 @@ def _hits(rows, terms):
 
 
 def _fulltext():
+    if connection.vendor == "postgresql":
+        from .postgres import POSTGRES  # imports this module's weights
+
+        return POSTGRES
     if connection.vendor != "sqlite":
-        # The migration creates the PostgreSQL tables (tsvector + GIN); the queries are still to write.
-        raise NotImplementedError(f"The embedded search backend does not support {connection.vendor} yet.")
+        raise NotImplementedError(f"The embedded search backend does not support {connection.vendor}.")
     return _SQLITE
 
 
@@ -234,7 +256,12 @@ _REPLY_BM25 = "bm25(search_fulltext_reply, {}, {}, {})".format(*SEARCH_WEIGHTS)
 _ROW = ("id", "score", "kind", "kind_name", "category", "category_name", "unit", "unit_name", "status", "year")
 
 
+_QUESTION_COLUMNS = ("title_words", "title_chars", "title_bigrams", "body_words", "body_chars", "body_bigrams")
+
+
 class _SQLiteFullText:
+    _averages = (0, None)  # (questions when counted, average tokens per column)
+
     def insert(self, documents):
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -257,41 +284,92 @@ class _SQLiteFullText:
             cursor.execute("DELETE FROM search_fulltext")
             cursor.execute("DELETE FROM search_fulltext_reply")
 
-    def matching_rows(self, terms):
-        """Every page that matches terms' strong tokens, scored on all of them, with its facet values.
+    def matching_rows(self, parts):
+        """Every page that matches each of parts (a Terms per word the visitor typed apart) on its
+        strong tokens, in its question or in its replies, with its score and facet values.
 
-        Single characters count towards the score but do not make a page match (see Terms.strong).
+        Single characters neither make a page match nor count towards the score (see Terms.strong).
         """
-        strong = terms.strong
+        strong = [part.strong for part in parts if part]
+        question = " AND ".join(f"({_question_match(part)})" for part in strong)
+        return self._scored_rows(question, " AND ".join(f"({_reply_match(part)})" for part in strong))
+
+    def _scored_rows(self, question_match, reply_match):
         sql = f"""
             WITH question AS (
                 SELECT rowid AS id, {_SEARCH_BM25} AS s FROM search_fulltext WHERE search_fulltext MATCH %s
             ), reply AS (
                 SELECT rowid AS id, {_REPLY_BM25} AS s FROM search_fulltext_reply WHERE search_fulltext_reply MATCH %s
-            ), matching AS (
-                SELECT rowid AS id FROM search_fulltext WHERE search_fulltext MATCH %s UNION SELECT id FROM reply
             ), scored AS (
                 SELECT id, -SUM(s) AS score
-                FROM (SELECT id, s FROM question UNION ALL SELECT id, s * {REPLIES} FROM reply)
-                WHERE id IN matching GROUP BY id
+                FROM (SELECT id, s FROM question UNION ALL SELECT id, s * {REPLIES} FROM reply) GROUP BY id
             )
             SELECT e.page_id, scored.score, e.kind_id, e.kind_name, e.category_id, e.category_name,
                    e.unit_id, e.unit_name, e.status, e.year
             FROM scored JOIN search_indexedpage e ON e.page_id = scored.id
         """  # noqa: S608 - only constants are formatted in; the queries are parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, [_question_match(terms), _reply_match(strong), _question_match(strong)])
+            cursor.execute(sql, [question_match, reply_match])
             return [dict(zip(_ROW, row, strict=True)) for row in cursor.fetchall()]
 
     def similar_rows(self, terms, limit, exclude_page_id):
-        """The questions (titles and texts; not replies) that share the most with terms."""
+        """The questions (titles and texts; not replies) that share the most with terms.
+
+        See COMMON_HOLDERS: candidates from the index, put in order by search.ranking.
+        """
+        holders, total = self._document_counts(terms.words + terms.chars + terms.bigrams)
         sql = f"""
-            SELECT rowid, -{_SIMILAR_BM25} AS score FROM search_fulltext
-            WHERE search_fulltext MATCH %s AND rowid IS NOT %s ORDER BY score DESC, rowid DESC LIMIT %s
+            SELECT rowid, title_words, title_chars, title_bigrams, body_words, body_chars, body_bigrams
+            FROM search_fulltext WHERE search_fulltext MATCH %s AND rowid IS NOT %s
+            ORDER BY {_SIMILAR_BM25} LIMIT {SIMILAR_CANDIDATES}
         """  # noqa: S608 - only constants are formatted in
         with connection.cursor() as cursor:
-            cursor.execute(sql, [_question_match(terms), exclude_page_id, limit])
-            return [{"id": page_id, "score": score} for page_id, score in cursor.fetchall()]
+            cursor.execute(sql, [_question_match(_without_common(terms, holders)), exclude_page_id])
+            candidates = cursor.fetchall()
+        if not candidates:
+            return []
+        idfs = {token: ranking.idf(holders.get(token, 0), total) for token in _tokens(terms)}
+        averages = self._average_lengths(total)
+        weights = [field * kind for field in (TITLE, BODY) for kind in SIMILAR_WEIGHTS]
+        kinds = (terms.words, terms.chars, terms.bigrams) * 2
+        scored = [
+            {
+                "id": row[0],
+                "score": sum(
+                    weight * ranking.bm25(query, column, average, idfs)
+                    for weight, query, column, average in zip(weights, kinds, row[1:], averages, strict=True)
+                ),
+            }
+            for row in candidates
+        ]
+        scored.sort(key=lambda row: (-row["score"], -row["id"]))
+        return scored[:limit]
+
+    def _document_counts(self, tokens):
+        """({token: how many questions hold it}, how many questions there are)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, doc FROM search_fulltext_vocab WHERE term IN ({', '.join(['%s'] * len(tokens))})",  # noqa: S608
+                list(tokens),
+            )
+            holders = dict(cursor.fetchall())
+            cursor.execute("SELECT COUNT(*) FROM search_indexedpage")
+            return holders, cursor.fetchone()[0]
+
+    def _average_lengths(self, total):
+        """Tokens per question in each column, in their order; counted again when the wall grew by a tenth."""
+        counted_at, averages = self._averages
+        if averages is None or abs(total - counted_at) > total / 10:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT col, SUM(cnt) FROM search_fulltext_vocab_col GROUP BY col")
+                tokens = dict(cursor.fetchall())
+            averages = [tokens.get(column, 0) / max(total, 1) for column in _QUESTION_COLUMNS]
+            self._averages = (total, averages)
+        return averages
+
+
+def _tokens(terms):
+    return set(terms.words + terms.chars + terms.bigrams)
 
 
 _SQLITE = _SQLiteFullText()
