@@ -135,7 +135,8 @@ def _marked_positions(text, terms):
     return marked
 
 
-def _render(text, marked):
+def render(text, marked):
+    """text, HTML-escaped, with the characters where marked[i] is true in <mark>."""
     out, start = [], 0
     for i in range(1, len(text) + 1):
         if i == len(text) or marked[i] != marked[start]:
@@ -147,7 +148,7 @@ def _render(text, marked):
 
 def highlight(text, terms):
     """text, HTML-escaped, with every match of terms (a Terms) in <mark>."""
-    return _render(text, _marked_positions(text, terms.marked()))
+    return render(text, _marked_positions(text, terms.marked()))
 
 
 def excerpt(text, terms, length=EXCERPT_CHARS):
@@ -155,7 +156,7 @@ def excerpt(text, terms, length=EXCERPT_CHARS):
     text = " ".join(text.split())
     marked = _marked_positions(text, terms.marked())
     if len(text) <= length:
-        return _render(text, marked)
+        return render(text, marked)
     best_start, best, window = 0, -1, sum(marked[:length])
     for start in range(len(text) - length + 1):
         if start:
@@ -166,4 +167,4 @@ def excerpt(text, terms, length=EXCERPT_CHARS):
     first = next((i for i in range(best_start, best_start + length) if marked[i]), best_start)
     start = max(0, min(first - 10, len(text) - length))
     end = start + length
-    return ("…" if start else "") + _render(text[start:end], marked[start:end]) + ("…" if end < len(text) else "")
+    return ("…" if start else "") + render(text[start:end], marked[start:end]) + ("…" if end < len(text) else "")

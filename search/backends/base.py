@@ -40,6 +40,21 @@ class SearchUnavailable(Exception):
     """The search service cannot be reached; raised by rebuild(), never by search() or similar()."""
 
 
+def at_least_one(value):
+    """value as an int of at least 1 (a page number or a limit from a query string); 1 if it is none."""
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def status_label(value):
+    """The status facet's label: the wall's name for a status, or the value if it is not one."""
+    from wall.models import Post
+
+    return Post.Status(value).label if value in Post.Status.values else value
+
+
 def clean_filters(filters):
     """filters with ids and years as ints; values that are empty or cannot be one are left out.
 

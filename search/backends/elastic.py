@@ -31,10 +31,22 @@ from elastic_transport import HttpHeaders, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 from elasticsearch_dsl import Index, Integer, Keyword, Mapping, Q, Search, Text, analyzer
 
+from search import segment
 from search.documents import document_for, live_pages
-from wall.models import Post, WallPostPage
+from wall.models import WallPostPage
 
-from .base import FACETS, MAX_PER_PAGE, FacetValue, Hit, SearchBackend, SearchResults, SearchUnavailable, clean_filters
+from .base import (
+    FACETS,
+    MAX_PER_PAGE,
+    FacetValue,
+    Hit,
+    SearchBackend,
+    SearchResults,
+    SearchUnavailable,
+    at_least_one,
+    clean_filters,
+    status_label,
+)
 from .embedded import EmbeddedBackend
 
 logger = logging.getLogger(__name__)
@@ -192,8 +204,8 @@ class ElasticsearchBackend(SearchBackend):
             return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
         if not self._reachable():
             return self._search_embedded(query, filters, page, per_page)
-        per_page = min(_at_least_one(per_page), MAX_PER_PAGE)
-        start = (_at_least_one(page) - 1) * per_page
+        per_page = min(at_least_one(per_page), MAX_PER_PAGE)
+        start = (at_least_one(page) - 1) * per_page
         fields = SEARCH_FIELDS if _has_strong_tokens(text) else _chars(SEARCH_FIELDS)
         search = (
             self._search()
@@ -223,7 +235,7 @@ class ElasticsearchBackend(SearchBackend):
             return self._similar_embedded(text, limit, exclude_page_id)
         question = {name: weight for name, weight in SEARCH_FIELDS.items() if name in SIMILAR_CHARS}
         fields = question if _has_strong_tokens(cleaned) else _chars(question)
-        search = self._search().query(_similar_query(cleaned)).extra(size=min(_at_least_one(limit), MAX_PER_PAGE))
+        search = self._search().query(_similar_query(cleaned)).extra(size=min(at_least_one(limit), MAX_PER_PAGE))
         if isinstance(exclude_page_id, int):
             search = search.exclude("ids", values=[str(exclude_page_id)])
         try:
@@ -406,7 +418,7 @@ def _facet_values(name, aggregation):
 def _label(name, bucket):
     value = bucket["key"]
     if name == "status":
-        return Post.Status(value).label if value in Post.Status.values else value
+        return status_label(value)
     labels = bucket.get("label", {}).get("buckets", [])
     return labels[0]["key"] if labels else str(value)
 
@@ -459,13 +471,7 @@ def _marked_chars(fragment):
 
 
 def _render(chars):
-    out, start = [], 0
-    for end in range(1, len(chars) + 1):
-        if end == len(chars) or chars[end][1] != chars[start][1]:
-            piece = html.escape("".join(char for char, _ in chars[start:end]))
-            out.append(f"<mark>{piece}</mark>" if chars[start][1] else piece)
-            start = end
-    return "".join(out)
+    return segment.render("".join(char for char, _ in chars), [marked for _, marked in chars])
 
 
 def _squeezed(chars):
@@ -506,10 +512,3 @@ def _excerpt(fragments, source):
     before = start > 0 or not whole.startswith(text)
     after = end < len(best) or not whole.endswith(text)
     return ("…" if before else "") + _render(best[start:end]) + ("…" if after else "")
-
-
-def _at_least_one(value):
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return 1

@@ -15,9 +15,19 @@ from django.db import connection, transaction
 from search import ranking, segment
 from search.documents import document_for, live_pages
 from search.models import IndexedPage
-from wall.models import Post, WallPostPage
+from wall.models import WallPostPage
 
-from .base import FACETS, MAX_PER_PAGE, FacetValue, Hit, SearchBackend, SearchResults, clean_filters
+from .base import (
+    FACETS,
+    MAX_PER_PAGE,
+    FacetValue,
+    Hit,
+    SearchBackend,
+    SearchResults,
+    at_least_one,
+    clean_filters,
+    status_label,
+)
 
 # Column weights, as (words, single characters, bigrams) and title vs text. A title says what a post
 # is about more surely than its text.
@@ -95,8 +105,8 @@ class EmbeddedBackend(SearchBackend):
         rows = _fulltext().matching_rows([segment.query_terms(part) for part in segment.normalize(query).split()])
         facets = {name: _facet(rows, name, filters) for name in FACETS}
         rows = sorted((row for row in rows if _passes(row, filters)), key=lambda row: (-row["score"], -row["id"]))
-        per_page = min(_at_least_one(per_page), MAX_PER_PAGE)
-        start = (_at_least_one(page) - 1) * per_page
+        per_page = min(at_least_one(per_page), MAX_PER_PAGE)
+        start = (at_least_one(page) - 1) * per_page
         hits = _hits(rows[start : start + per_page], terms)
         return SearchResults(total=len(rows), hits=hits, facets=facets)
 
@@ -104,15 +114,8 @@ class EmbeddedBackend(SearchBackend):
         terms = segment.query_terms(text)
         if not terms:
             return []
-        limit = min(_at_least_one(limit), MAX_PER_PAGE)
+        limit = min(at_least_one(limit), MAX_PER_PAGE)
         return _hits(_fulltext().similar_rows(terms, limit, exclude_page_id), terms)
-
-
-def _at_least_one(value):
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _without_common(terms, holders):
@@ -163,7 +166,7 @@ def _facet(rows, name, filters):
 
 def _label(name, value, label):
     if name == "status":
-        return Post.Status(value).label if value in Post.Status.values else value
+        return status_label(value)
     return label if label is not None else str(value)
 
 
