@@ -14,12 +14,14 @@ from django_tasks import task
 from wagtail.signals import page_published, page_unpublished
 
 from wall.models import WallPostPage
+from wall.signals import wall_pages_published
 
 
 def connect():
     page_published.connect(_page_changed, sender=WallPostPage, dispatch_uid="search.page_published")
     page_unpublished.connect(_page_changed, sender=WallPostPage, dispatch_uid="search.page_unpublished")
     post_delete.connect(_page_changed, sender=WallPostPage, dispatch_uid="search.page_deleted")
+    wall_pages_published.connect(_pages_published, sender=WallPostPage, dispatch_uid="search.pages_published")
 
 
 def _page_changed(sender, instance, **kwargs):
@@ -28,13 +30,24 @@ def _page_changed(sender, instance, **kwargs):
     transaction.on_commit(partial(refresh_page.enqueue, instance.pk), robust=True)
 
 
+def _pages_published(sender, pages, **kwargs):
+    # One task for the batch, so that its documents are written together.
+    page_ids = [page.pk for page in pages]
+    transaction.on_commit(partial(refresh_pages.enqueue, page_ids), robust=True)
+
+
 @task()
-def refresh_page(page_id):
+def refresh_pages(page_ids):
     from search.backends import get_backend
     from search.documents import live_pages
 
-    page = live_pages().filter(pk=page_id).first()
-    if page is None:
-        get_backend().remove(page_id)
-    else:
-        get_backend().index(page)
+    backend = get_backend()
+    pages = list(live_pages().filter(pk__in=page_ids))
+    backend.index_many(pages)
+    for page_id in set(page_ids) - {page.pk for page in pages}:
+        backend.remove(page_id)
+
+
+@task()
+def refresh_page(page_id):
+    refresh_pages.call([page_id])

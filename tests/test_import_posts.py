@@ -7,8 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.utils import translation
+from wagtail.models import Page
 
-from tests.factories import make_category, make_kind, make_unit
+from search.backends import get_backend
+from tests.factories import make_category, make_handler, make_kind, make_unit
 from wall.models import Category, Kind, Post, Reply, Unit, WallIndexPage, WallPostPage, WallPostReply
 
 
@@ -252,3 +254,57 @@ def test_it_refuses_to_publish_when_there_is_no_wall(tmp_path, logistics):
 def test_it_fails_when_the_file_cannot_be_read(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_posts", str(tmp_path / "missing.jsonl"))
+
+
+def test_it_publishes_in_batches_into_a_sound_page_tree_that_search_finds(
+    tmp_path, logistics, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("wall.importing.PUBLISH_BATCH", 2)  # five posts: batches of 2, 2 and 1
+    lines = [
+        post_line(
+            title=f"{n}号自习室空调", created_at=f"202{3 + n % 2}-05-0{n + 1}T09:00", status="accepted", is_public=True
+        )
+        for n in range(5)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _ = run_import(tmp_path, lines, "--publish")
+
+    assert "Published 5 posts on the wall." in out
+    assert not any(Page.find_problems())  # treebeard's own check of paths, depths and child counts
+    years = {page.get_parent().title: page.get_parent().get_children().count() for page in live_wall()}
+    assert years == {"2023": 3, "2024": 2}
+    for post in Post.objects.all():
+        assert post.on_wall and post.page.live
+        assert post.page.url == f"/wall/{post.created_at.year}/{post.pk}/"
+    assert get_backend().search("自习室空调").total == 5
+
+
+def test_it_leaves_imported_pages_editable_like_any_other(tmp_path, logistics):
+    run_import(tmp_path, [post_line(status="accepted", is_public=True)], "--publish")
+    post = Post.objects.get()
+    handler = make_handler(logistics)
+
+    post.reply(handler, "已安排师傅上门。", is_public=True)
+
+    page = WallPostPage.objects.get(pk=post.page_id)
+    assert page.live and page.status == Post.Status.REPLIED
+    assert [reply.body for reply in page.public_replies.all()] == ["已安排师傅上门。"]
+    assert page.revisions.count() == 1
+
+
+def test_it_keeps_imported_posts_off_the_wall_when_publishing_fails(tmp_path, logistics, monkeypatch):
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr("wall.publishing._add_children", fail)
+
+    with pytest.raises(DatabaseError):
+        run_import(tmp_path, [post_line(status="accepted", is_public=True)], "--publish")
+    post = Post.objects.get()  # imported: its line was written whole
+    assert not post.on_wall and post.page is None
+    assert not WallPostPage.objects.exists()
+
+
+def live_wall():
+    return WallPostPage.objects.live()

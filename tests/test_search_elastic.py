@@ -25,6 +25,7 @@ from tests import elastic
 from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_kind, make_unit
 from tests.test_search_index_privacy import MARKERS, planted  # noqa: F401 - the same planted case
 from wall.models import Post, WallPostPage
+from wall.publishing import publish_many
 
 ELASTIC = "search.backends.elastic.ElasticsearchBackend"
 
@@ -384,6 +385,21 @@ def test_it_never_indexes_an_unpublished_post_or_another_page(backend, people, d
 
 
 # -- rebuilding ------------------------------------------------------------------------------------
+
+
+def test_it_indexes_a_bulk_publish_in_one_go(backend, people, django_capture_on_commit_callbacks):
+    editor, _, unit = people
+    posts = [make_accepted_post(editor, unit, title=f"{n}号楼电梯故障", wants_public=True) for n in range(3)]
+    private = make_accepted_post(editor, unit, title="电梯私事", wants_public=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published = publish_many([*posts, private])
+
+    assert published == posts
+    assert sorted(found("电梯")) == sorted(post.page_id for post in posts)
+    assert (
+        sorted(get_backend().fallback.search("电梯").hits, key=lambda hit: hit.page_id)[0].page_id == posts[0].page_id
+    )
 
 
 def test_it_rebuilds_into_a_new_index_while_the_old_one_answers(backend, publish, django_capture_on_commit_callbacks):

@@ -1,8 +1,10 @@
 """Posts exported from an old system, one JSON object per line, read into cases.
 
 `parse_line` checks everything in a line before anything is written, so a bad line leaves no trace;
-`Importer` then writes it in one transaction. What the export does not say is taken to be private:
-a post is public and a reply is public only if the line says so.
+`Importer` then writes it in one transaction. Posts for the wall are published in batches after
+their lines are written (see wall.publishing.publish_many): until then they are imported, not public.
+What the export does not say is taken to be private: a post is public and a reply is public only if
+the line says so.
 """
 
 import hashlib
@@ -19,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from wall import clock
 from wall.models import Category, Kind, Post, Reply, Unit
-from wall.publishing import sync_wall_page
+from wall.publishing import publish_many
 
 # The old systems ran in China: a date without an offset is Beijing time, whatever our settings say.
 EXPORT_ZONE = ZoneInfo("Asia/Shanghai")
+
+PUBLISH_BATCH = 500
 
 REACHED_A_UNIT = {Post.Status.ACCEPTED, Post.Status.REPLIED, Post.Status.CLOSED, Post.Status.REOPENED}
 
@@ -188,18 +192,33 @@ class Importer:
     """Writes checked records, creating kinds, categories and units the first time their name is seen.
 
     parse_line has ruled out everything in a line that could make `save` fail, so it fails only when
-    the database does; that ends the import (the name caches would then be out of step).
+    the database does; that ends the import (the name caches would then be out of step). Call
+    `finish()` at the end: it publishes the last batch.
     """
 
     def __init__(self, publish=False):
         self.publish = publish
+        self.to_publish = []
+        self.published = 0
         self.kinds = {}
         self.categories = {}
         self.units = {}
         self.created = []  # (what, name) for everything made up from a name, for the report
 
-    @transaction.atomic
     def save(self, record):
+        post = self._write(record)
+        if self.publish and record.wants_public and record.status in Post.WALL_STATUSES:
+            self.to_publish.append(post)
+        if len(self.to_publish) >= PUBLISH_BATCH:
+            self.finish()
+        return post
+
+    def finish(self):
+        self.published += len(publish_many(self.to_publish))
+        self.to_publish = []
+
+    @transaction.atomic
+    def _write(self, record):
         unit = self.unit(record.unit_name)
         kind = self.kind(record.kind_name)
         post = Post.objects.create(
@@ -210,7 +229,6 @@ class Importer:
             body=record.body,
             status=record.status,
             wants_public=record.wants_public,
-            on_wall=self.publish and record.wants_public and record.status in Post.WALL_STATUSES,
             is_anonymous=record.is_anonymous,
             contact_name=record.contact_name,
             contact_phone=record.contact_phone,
@@ -228,8 +246,6 @@ class Importer:
             )
             for reply in record.replies
         )
-        if post.on_wall:
-            sync_wall_page(post)
         return post
 
     def kind(self, name):

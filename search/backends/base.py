@@ -83,6 +83,11 @@ class SearchBackend:
         """Add or replace page's document; a page that is not live is removed instead."""
         raise NotImplementedError
 
+    def index_many(self, pages):
+        """index() each of pages (a bulk publish); override to write them in fewer round trips."""
+        for page in pages:
+            self.index(page)
+
     def remove(self, page_id):
         """Forget the page; nothing happens if it was never indexed."""
         raise NotImplementedError

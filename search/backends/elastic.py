@@ -118,34 +118,43 @@ class ElasticsearchBackend(SearchBackend):
     # -- writing -----------------------------------------------------------------------------------
 
     def index(self, page):
-        if not (isinstance(page, WallPostPage) and page.live):
-            self.remove(page.pk)
-            return
-        document = document_for(page)
-        self._write("index", document.page_id, _source(document))
-        self._quietly(self.fallback.index, page)
+        self.index_many([page])
+
+    def index_many(self, pages):
+        live = [page for page in pages if isinstance(page, WallPostPage) and page.live]
+        documents = [document_for(page) for page in live]
+        for start in range(0, len(documents), BATCH_SIZE):
+            self._write("index", [(d.page_id, _source(d)) for d in documents[start : start + BATCH_SIZE]])
+        for page in pages:
+            if page not in live:
+                self._write("delete", [(page.pk, None)])
+        self._quietly(self.fallback.index_many, pages)
 
     def remove(self, page_id):
-        self._write("delete", page_id)
+        self._write("delete", [(page_id, None)])
         self._quietly(self.fallback.remove, page_id)
 
-    def _write(self, action, page_id, source=None):
-        """One action on the live index and on the one being rebuilt, if any; failures are logged."""
+    def _write(self, action, entries):
+        """One action for each (page id, source) on the live index and on the one being rebuilt, if
+        any; failures are logged."""
+        page_ids = ", ".join(str(page_id) for page_id, _ in entries)
         if not self._reachable():
-            logger.warning("Elasticsearch is unreachable: page %s not updated there; rebuild the index later.", page_id)
+            logger.warning("Elasticsearch is unreachable: pages %s not updated there; rebuild the index.", page_ids)
             return
         targets = (self.alias, self.rebuild_alias)
         operations = []
         for target in targets:
-            # require_alias: a write must never create an index with a guessed mapping.
-            meta = {"_index": target, "_id": str(page_id)} | ({"require_alias": True} if action == "index" else {})
-            operations += [{action: meta}] if source is None else [{action: meta}, source]
+            for page_id, source in entries:
+                # require_alias: a write must never create an index with a guessed mapping.
+                meta = {"_index": target, "_id": str(page_id)} | ({"require_alias": True} if action == "index" else {})
+                operations += [{action: meta}] if source is None else [{action: meta}, source]
         try:
             items = self.client.bulk(operations=operations)["items"]
         except (ApiError, TransportError) as error:
-            self._failed(error, f"update page {page_id}")
+            self._failed(error, f"update page {page_ids}")
             return
-        for target, item in zip(targets, items, strict=True):
+        writes = [(target, page_id) for target in targets for page_id, _ in entries]
+        for (target, page_id), item in zip(writes, items, strict=True):
             error = next(iter(item.values())).get("error")
             missing = error and error.get("type") == "index_not_found_exception"
             if error and not (missing and target == self.rebuild_alias):  # no rebuild running: fine

@@ -60,6 +60,15 @@ class EmbeddedBackend(SearchBackend):
         with transaction.atomic():
             self._write([document_for(page)])
 
+    def index_many(self, pages):
+        live = [page for page in pages if isinstance(page, WallPostPage) and page.live]
+        with transaction.atomic():
+            for start in range(0, len(live), BATCH_SIZE):
+                self._write([document_for(page) for page in live[start : start + BATCH_SIZE]])
+            for page in pages:
+                if page not in live:
+                    self.remove(page.pk)
+
     def remove(self, page_id):
         with transaction.atomic():
             _fulltext().delete([page_id])

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         importer = Importer(publish=publish)
-        imported = skipped = published = 0
+        imported = skipped = 0
         now = timezone.now()
         size = os.fstat(stream.fileno()).st_size
         # Counted in bytes so that the bar can show how far it is without reading the file twice.
@@ -50,18 +50,18 @@ class Command(BaseCommand):
                 if not raw.strip():
                     continue
                 try:
-                    post = importer.save(parse_line(_decode(raw), now))
+                    importer.save(parse_line(_decode(raw), now))
                 except BadLine as error:
                     skipped += 1
                     with tqdm.external_write_mode(file=sys.stderr):
                         self.stderr.write(_("Line %(number)d: %(reason)s") % {"number": number, "reason": error})
                     continue
                 imported += 1
-                published += post.on_wall
+            importer.finish()
         for what, name in importer.created:
             self.stdout.write(f"Created {what} “{name}”; check it in the admin.")
         if publish:
-            self.stdout.write(f"Published {published} posts on the wall.")
+            self.stdout.write(f"Published {importer.published} posts on the wall.")
         self.stdout.write(f"Imported {imported} posts, skipped {skipped} lines.")
 
 
