@@ -19,6 +19,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from search.backends import _load, get_backend
+from search.backends.base import SearchUnavailable
 from search.backends.elastic import EXCERPT_CHARS, ElasticsearchBackend
 from search.models import IndexedPage
 from tests import elastic
@@ -437,6 +438,22 @@ def test_a_failed_rebuild_leaves_the_index_in_use_alone(backend, publish):
     with pytest.raises(RuntimeError):
         backend.rebuild(progress=progress)
     assert indexes(backend) == before == aliased(backend)
+    assert found("热水") == [post.page_id]
+
+
+def test_a_second_rebuild_at_once_gives_way_to_the_first(backend, publish):
+    post = publish("宿舍热水不稳定")
+    second = {}
+
+    def progress(count):
+        with pytest.raises(SearchUnavailable, match="Another rebuild") as refused:
+            backend.rebuild()
+        second["error"] = str(refused.value)
+        second["indexes"] = indexes(backend)
+
+    assert backend.rebuild(progress=progress) == 1
+    assert len(second["indexes"]) == 2  # the one in use and the first rebuild's: the second's is gone
+    assert indexes(backend) == aliased(backend)
     assert found("热水") == [post.page_id]
 
 

@@ -175,6 +175,7 @@ class ElasticsearchBackend(SearchBackend):
         try:
             _new_index(name, self.rebuild_alias).create(using=client)
             try:
+                self._check_alone(client, name)
                 count = 0
                 for batch in documents:
                     count += _bulk(client, name, batch, progress)
@@ -191,6 +192,16 @@ class ElasticsearchBackend(SearchBackend):
         except TransportError as error:
             raise SearchUnavailable(f"Elasticsearch cannot be reached: {error}") from error
         return count
+
+    def _check_alone(self, client, name):
+        """Two rebuilds at once would each switch the alias to an index missing the other's writes:
+        the one that started later (its index has the greater name) gives way."""
+        rivals = sorted(client.indices.get_alias(name=self.rebuild_alias))
+        if rivals[0] != name:
+            raise SearchUnavailable(
+                f"Another rebuild is filling {rivals[0]}. Wait for it to finish; if it was killed, "
+                f"delete that index and run this again."
+            )
 
     def _switch_alias(self, client, name):
         try:
