@@ -28,6 +28,7 @@ def search(request):
         results = get_backend().search(query, filters=filters, page=page_number, per_page=PAGE_SIZE)
         context["results"] = hit_pages(results.hits)
         context["total"] = results.total
+        context["capped"] = results.capped
         context["degraded"] = results.degraded
         context["facets"] = _facet_choices(results.facets, filters)
         # A paginator over the total only, for the page links; the hits are already this page's.

@@ -138,6 +138,25 @@ def test_it_pages_results(publish):
     assert len(search("热水", page="x", per_page=0).hits) == 1
 
 
+def test_a_query_matching_very_many_posts_ranks_the_newest_and_says_there_are_more(publish, monkeypatch, client):
+    monkeypatch.setattr("search.backends.embedded.SEARCH_CANDIDATES", 2)
+    oldest, _, newer, newest = [publish(title) for title in ("宿舍热水很热", "宿舍热水", "热水忽冷忽热", "热水时有时无")]
+
+    results = search("热水")
+    assert (results.total, results.capped) == (2, True)
+    assert {hit.page_id for hit in results.hits} == {newer.page_id, newest.page_id}
+    assert "超过 2 条结果" in client.get("/search/", {"q": "热水"}).content.decode()
+    few = search("很热")  # as many as there are: ranked and counted exactly
+    assert (few.total, few.capped, found("很热")) == (1, False, [oldest.page_id])
+
+
+def test_a_reply_match_counts_among_the_newest_too(publish, monkeypatch):
+    monkeypatch.setattr("search.backends.embedded.SEARCH_CANDIDATES", 1)
+    publish("热水很热")
+    answered = publish("宿舍楼", reply="热水已修好")
+    assert found("热水") == [answered.page_id]
+
+
 def test_it_highlights_matches_and_escapes_everything_else(publish):
     post = publish("<script>alert(1)</script>宿舍热水", body="三号楼 <b>热水</b> & 冷水")
     hit = search("热水").hits[0]

@@ -34,6 +34,8 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # by name in FACETS, most frequent first
     # True when the configured backend could not answer and a simpler one did: the page says so.
     degraded: bool = False
+    # True when more posts match than were ranked (the newest ones were): total is then a lower bound.
+    capped: bool = False
 
 
 class SearchUnavailable(Exception):

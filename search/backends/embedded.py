@@ -49,6 +49,11 @@ COMMON_HOLDERS = 500
 FEWEST_TOKENS = 4
 SIMILAR_CANDIDATES = 50
 
+# The search page ranks, filters and counts at most about the SEARCH_CANDIDATES newest posts that
+# match (in the question or a public reply): more than anyone pages through, and a common word on a
+# big wall (什么, 怎么) then costs about what a rare one costs. The page says when there were more.
+SEARCH_CANDIDATES = 1000
+
 BATCH_SIZE = 500
 
 
@@ -111,13 +116,14 @@ class EmbeddedBackend(SearchBackend):
             return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
         # Words typed apart must each be found (宿舍 空调: both); one run of text is matched on any of
         # its tokens, as jieba may have cut it otherwise than the posts (热水房 / 开水房).
-        rows = _fulltext().matching_rows([segment.query_terms(part) for part in segment.normalize(query).split()])
+        parts = [segment.query_terms(part) for part in segment.normalize(query).split()]
+        rows, capped = _fulltext().matching_rows(parts, SEARCH_CANDIDATES)
         facets = {name: _facet(rows, name, filters) for name in FACETS}
         rows = sorted((row for row in rows if _passes(row, filters)), key=lambda row: (-row["score"], -row["id"]))
         per_page = min(at_least_one(per_page), MAX_PER_PAGE)
         start = (at_least_one(page) - 1) * per_page
         hits = _hits(rows[start : start + per_page], terms)
-        return SearchResults(total=len(rows), hits=hits, facets=facets)
+        return SearchResults(total=len(rows), hits=hits, facets=facets, capped=capped)
 
     def similar(self, text, limit=5, exclude_page_id=None):
         terms = segment.query_terms(text)
@@ -163,13 +169,10 @@ def _passes(row, filters):
 def _facet(rows, name, filters):
     """Counts per value of one facet, over the rows that pass every filter but its own."""
     others = {key: value for key, value in filters.items() if key != name}
-    counts = Counter()
-    labels = {}
-    for row in rows:
-        if row[name] is not None and _passes(row, others):
-            counts[row[name]] += 1
-            labels[row[name]] = row.get(f"{name}_name")
-    values = [FacetValue(value, _label(name, value, labels[value]), count) for value, count in counts.items()]
+    passing = [row for row in rows if _passes(row, others)] if others else rows
+    label_key = f"{name}_name"
+    counts = Counter((row[name], row.get(label_key)) for row in passing if row[name] is not None)
+    values = [FacetValue(value, _label(name, value, label), count) for (value, label), count in counts.items()]
     return sorted(values, key=lambda facet: (-facet.count, str(facet.label)))
 
 
@@ -296,22 +299,29 @@ class _SQLiteFullText:
             cursor.execute("DELETE FROM search_fulltext")
             cursor.execute("DELETE FROM search_fulltext_reply")
 
-    def matching_rows(self, parts):
-        """Every page that matches each of parts (a Terms per word the visitor typed apart) on its
-        strong tokens, in its question or in its replies, with its score and facet values.
+    def matching_rows(self, parts, candidates):
+        """(rows, capped): the pages that match each of parts (a Terms per word the visitor typed
+        apart) on its strong tokens, in the question or in the replies, with their score and facet
+        values; only about the newest `candidates` of them if more match (then capped is true).
 
         Single characters neither make a page match nor count towards the score (see Terms.strong).
         """
         strong = [part.strong for part in parts if part]
         question = " AND ".join(f"({_question_match(part)})" for part in strong)
-        return self._scored_rows(question, " AND ".join(f"({_reply_match(part)})" for part in strong))
-
-    def _scored_rows(self, question_match, reply_match):
+        reply = " AND ".join(f"({_reply_match(part)})" for part in strong)
+        # From the later of the two tables' candidates-th newest match on, at least `candidates`
+        # pages match, and at most twice as many.
+        oldest = max(
+            self._nth_newest("search_fulltext", question, candidates),
+            self._nth_newest("search_fulltext_reply", reply, candidates),
+        )
         sql = f"""
             WITH question AS (
-                SELECT rowid AS id, {_SEARCH_BM25} AS s FROM search_fulltext WHERE search_fulltext MATCH %s
+                SELECT rowid AS id, {_SEARCH_BM25} AS s FROM search_fulltext
+                WHERE search_fulltext MATCH %s AND rowid >= %s
             ), reply AS (
-                SELECT rowid AS id, {_REPLY_BM25} AS s FROM search_fulltext_reply WHERE search_fulltext_reply MATCH %s
+                SELECT rowid AS id, {_REPLY_BM25} AS s FROM search_fulltext_reply
+                WHERE search_fulltext_reply MATCH %s AND rowid >= %s
             ), scored AS (
                 SELECT id, -SUM(s) AS score
                 FROM (SELECT id, s FROM question UNION ALL SELECT id, s * {REPLIES} FROM reply) GROUP BY id
@@ -321,8 +331,17 @@ class _SQLiteFullText:
             FROM scored JOIN search_indexedpage e ON e.page_id = scored.id
         """  # noqa: S608 - only constants are formatted in; the queries are parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, [question_match, reply_match])
-            return [dict(zip(_ROW, row, strict=True)) for row in cursor.fetchall()]
+            cursor.execute(sql, [question, oldest, reply, oldest])
+            return [dict(zip(_ROW, row, strict=True)) for row in cursor.fetchall()], oldest > 0
+
+    def _nth_newest(self, table, match, n):
+        """The id of the n-th newest page matching in table (FTS5 reads its matches newest first
+        without scoring them); 0 if fewer match."""
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, n - 1])
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     def similar_rows(self, terms, limit, exclude_page_id):
         """The questions (titles and texts; not replies) that share the most with terms.

@@ -115,31 +115,34 @@ class PostgresFullText:
             ):
                 cursor.execute(statement)
 
-    def matching_rows(self, parts):
-        """Every page that matches each of parts (a Terms per word the visitor typed apart) on its
-        strong tokens, in its question or in its replies, with its score and facet values.
-
-        As on SQLite: single characters neither make a page match nor count towards the score.
-        """
+    def matching_rows(self, parts, candidates):
+        """As on SQLite: (rows, capped), about the newest `candidates` matches if more match, and
+        single characters neither make a page match nor count towards the score."""
         strong = [part.strong for part in parts if part]
         every = _union(strong)
         if not (every.words or every.chars or every.bigrams):
-            return []
+            return [], False
         with connection.cursor() as cursor:
             question = _Query(cursor, QUESTION, every, SEARCH_WEIGHTS, "question")
             reply = _Query(cursor, REPLY, every, SEARCH_WEIGHTS, "reply")
+            matches = {"question_match": question.every_part(strong), "reply_match": reply.every_part(strong)}
+            oldest = max(
+                _nth_newest(cursor, QUESTION, matches["question_match"], candidates),
+                _nth_newest(cursor, REPLY, matches["reply_match"], candidates),
+            )
+            where = "doc.vector @@ %({0})s::tsquery AND doc.page_id >= %(oldest)s"
             sql = f"""
-                WITH question AS ({question.scores("doc.vector @@ %(question_match)s::tsquery")}
-                ), reply AS ({reply.scores("doc.vector @@ %(reply_match)s::tsquery")})
+                WITH question AS ({question.scores(where.format("question_match"))}
+                ), reply AS ({reply.scores(where.format("reply_match"))})
                 SELECT e.page_id, COALESCE(question.score, 0) + {REPLIES} * COALESCE(reply.score, 0),
                        e.kind_id, e.kind_name, e.category_id, e.category_name, e.unit_id, e.unit_name,
                        e.status, e.year
                 FROM question FULL JOIN reply ON reply.page_id = question.page_id
                 JOIN search_indexedpage e ON e.page_id = COALESCE(question.page_id, reply.page_id)
             """  # noqa: S608 - only constants are formatted in; the queries are parameters
-            matches = {"question_match": question.every_part(strong), "reply_match": reply.every_part(strong)}
-            cursor.execute(sql, {**matches, **question.parameters(), **reply.parameters()})
-            return [dict(zip(_ROW, row, strict=True)) for row in cursor.fetchall()]
+            parameters = {**matches, "oldest": oldest, **question.parameters(), **reply.parameters()}
+            cursor.execute(sql, parameters)
+            return [dict(zip(_ROW, row, strict=True)) for row in cursor.fetchall()], oldest > 0
 
     def similar_rows(self, terms, limit, exclude_page_id):
         """The questions (titles and texts; not replies) that share the most with terms."""
@@ -257,6 +260,16 @@ def _lexemes(terms, weights=(1.0, 1.0, 1.0)):
             if token is not None:
                 wanted.setdefault(f"{kind}:{token}", weight)
     return wanted
+
+
+def _nth_newest(cursor, source, match, n):
+    """The id of the n-th newest page of source that match (a tsquery) finds; 0 if fewer do."""
+    cursor.execute(
+        f"SELECT page_id FROM {source.table} WHERE vector @@ %s::tsquery ORDER BY page_id DESC OFFSET %s LIMIT 1",  # noqa: S608
+        [match, n - 1],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _lock(cursor):
