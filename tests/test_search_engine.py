@@ -140,7 +140,9 @@ def test_it_pages_results(publish):
 
 def test_a_query_matching_very_many_posts_ranks_the_newest_and_says_there_are_more(publish, monkeypatch, client):
     monkeypatch.setattr("search.backends.embedded.SEARCH_CANDIDATES", 2)
-    oldest, _, newer, newest = [publish(title) for title in ("宿舍热水很热", "宿舍热水", "热水忽冷忽热", "热水时有时无")]
+    oldest, _, newer, newest = [
+        publish(title) for title in ("宿舍热水很热", "宿舍热水", "热水忽冷忽热", "热水时有时无")
+    ]
 
     results = search("热水")
     assert (results.total, results.capped) == (2, True)

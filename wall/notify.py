@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wall.models import HandlingSettings, Notification, Post, Unit
+from wall.projection import is_public
 from wall.tasks import deliver_notification
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,10 @@ EVENT_LABELS = {
     "rejected": _("Not accepted"),
     "co_handling": _("Co-handling"),
     "digest": _("Daily digest"),
+    "followed": _("Followed post updated"),
 }
 POSTER_EVENTS = {"replied", "closed", "rejected"}
+FOLLOWER_EVENTS = {"replied", "closed"}
 UNIT_EVENTS = {"routed", "reminder", "escalated", "transferred", "reopened", "rated", "co_handling"}
 
 # After the n-th failed attempt the next one waits BACKOFF[n - 1]; the one after the last wait is the last.
@@ -69,9 +72,10 @@ def post_event(post, event, **data):
     """
     if event not in POSTER_EVENTS | UNIT_EVENTS:
         raise ValueError(f"Unknown notification event {event!r}")
+    followers = _tell_followers(post, event, data) if event in FOLLOWER_EVENTS else []
     emails, webhooks = _recipients(post, event, data)
     if not emails and not webhooks:
-        return []
+        return followers
     with translation.override(settings.LANGUAGE_CODE):
         if event in POSTER_EVENTS:
             tracking_url = _absolute(reverse("wall:track", args=[post.tracking_token]))
@@ -83,6 +87,32 @@ def post_event(post, event, **data):
         Notification(event=event, channel=channel, recipient=recipient, subject=subject, body=body, post=post)
         for channel, recipients in ((Notification.Channel.EMAIL, emails), (Notification.Channel.WEBHOOK, webhooks))
         for recipient in recipients
+    )
+    _send_after_commit(notifications)
+    return notifications + followers
+
+
+def _tell_followers(post, event, data):
+    """Followers hear what the wall shows and no more: the public title and the page's link."""
+    if not (is_public(post) and post.page_id) or (event == "replied" and not data["reply"].is_public):
+        return []
+    poster = post.contact_email or (post.poster.email if post.poster else "")
+    addresses = [a for a in _emails(get_user_model().objects.filter(follows__post=post)) if a != poster]
+    if not addresses:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"title": post.page.title, "url": _absolute(post.page.url), "closed": event == "closed"}
+        subject, body = _render("followed", context)
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            event="followed",
+            channel=Notification.Channel.EMAIL,
+            recipient=address,
+            subject=subject,
+            body=body,
+            post=post,
+        )
+        for address in addresses
     )
     _send_after_commit(notifications)
     return notifications

@@ -12,5 +12,6 @@ urlpatterns = [
     path("track/<str:token>/rate/", views.rate, name="rate"),
     path("track/<str:token>/reopen/", views.reopen, name="reopen"),
     path("my/posts/", views.my_posts, name="my_posts"),
+    path("follow/<int:page_id>/", views.follow, name="follow"),
     path("photos/<int:pk>/", views.photo, name="photo"),
 ]

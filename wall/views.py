@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
-from wall.models import Kind, Post, PostPhoto, TransitionError
+from wall.models import Follow, Kind, Post, PostPhoto, TransitionError
 from wall.projection import is_photo_public
 
 
@@ -98,7 +99,23 @@ def reopen(request, token):
 @login_required
 def my_posts(request):
     posts = request.user.posts.select_related("kind", "category", "unit")
-    return render(request, "wall/my_posts.html", {"posts": posts})
+    followed = Post.objects.filter(follows__user=request.user, page__live=True).select_related("page", "kind")
+    return render(request, "wall/my_posts.html", {"posts": posts, "followed": followed})
+
+
+@require_POST
+def follow(request, page_id):
+    """Follow a post on the wall, or stop following it (`stop` in the form)."""
+    post = get_object_or_404(Post.objects.select_related("page"), page__pk=page_id, page__live=True)
+    if not request.user.is_authenticated:
+        return redirect_to_login(post.page.url)
+    if request.POST.get("stop"):
+        Follow.objects.filter(post=post, user=request.user).delete()
+        messages.success(request, _("You no longer follow this post."))
+    else:
+        Follow.objects.get_or_create(post=post, user=request.user)
+        messages.success(request, _("You follow this post: you will hear of its public replies by email."))
+    return redirect(post.page.url)
 
 
 def photo(request, pk):

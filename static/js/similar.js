@@ -43,6 +43,12 @@
       status.className = "badge status-" + post.status;
       status.textContent = post.status_label;
       item.append(link, " ", status);
+      if (post.excerpt) {
+        const excerpt = document.createElement("p");  // the gist, readable without leaving the form
+        excerpt.className = "excerpt";
+        excerpt.textContent = post.excerpt;
+        item.append(excerpt);
+      }
       list.append(item);
     }
     box.hidden = results.length === 0;

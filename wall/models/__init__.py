@@ -2,6 +2,7 @@ from .handling import CalendarDay, HandlingSettings
 from .notifications import Notification
 from .pages import WallIndexPage, WallPostPage, WallPostReply, WallYearPage
 from .posts import (
+    Follow,
     FollowUp,
     InternalNote,
     Post,
@@ -20,6 +21,7 @@ __all__ = [
     "InternalNote",
     "Notification",
     "Category",
+    "Follow",
     "FollowUp",
     "Kind",
     "Post",

@@ -114,6 +114,12 @@ class WallPostPage(Page):
     def is_answered(self):
         return self.status in Post.ANSWERED
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        context["following"] = user.is_authenticated and user.follows.filter(post__page=self).exists()
+        return context
+
 
 class WallPostReply(Orderable):
     page = ParentalKey(WallPostPage, on_delete=models.CASCADE, related_name="public_replies")

@@ -676,3 +676,23 @@ class ReturnVisit(models.Model):
 
     def __str__(self):
         return f"{self.post} {self.outcome}"
+
+
+class Follow(models.Model):
+    """A logged-in visitor follows a post on the wall (often one they almost asked again): they hear
+    of its public replies and of its closing, and nothing that is not public."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="follows", verbose_name=_("post"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows", verbose_name=_("follower")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_follow_per_user")]
+
+    def __str__(self):
+        return f"{self.user} follows {self.post}"
