@@ -10,6 +10,11 @@ import math
 
 K1 = 1.2
 B = 0.75
+# Two people asking the same thing write questions of about the same length: a candidate's score is
+# multiplied by (shorter / longer) ** LENGTH_POWER, in distinct characters of the query and the
+# title. Tuned with bench/search_quality.py: 0.25 adds 0.002 recall@5 and 0.0065 MRR@10 on LCQMC,
+# alike on both halves of it; 1 punishes a short question's longer paraphrase too much.
+LENGTH_POWER = 0.25
 
 
 def idf(holders, total):
@@ -28,3 +33,12 @@ def bm25(query_tokens, column, average_length, idfs):
         if count := tokens.count(token):
             score += idfs[token] * count * (K1 + 1) / (count + norm)
     return score
+
+
+def length_ratio(query_chars, title_chars):
+    """(shorter / longer) ** LENGTH_POWER over the distinct characters of a query and of a title.
+
+    1 when either has none (Latin letters or digits only): there is nothing to compare.
+    """
+    shorter, longer = sorted((len(set(query_chars)), len(set(title_chars))))
+    return (shorter / longer) ** LENGTH_POWER if shorter else 1.0

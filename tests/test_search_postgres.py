@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from search import segment
 from search.backends import get_backend
 from search.backends.embedded import BODY, SIMILAR_WEIGHTS, TITLE
+from search.ranking import length_ratio
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
 from wall.models import WallPostPage
 
@@ -69,7 +70,7 @@ def fts5_bm25(text, pages, weights):
     return scores
 
 
-def test_it_scores_similar_questions_as_fts5_does(postgres, publish):
+def test_it_scores_similar_questions_as_fts5_does_times_the_length_ratio(postgres, publish):
     publish("宿舍热水几点供应", body="请问三号楼宿舍热水每天几点开始供应？热水很重要。")
     publish("热水什么时候开始供应", body="宿舍的热水几点有？")
     publish("图书馆几点开门", body="周末图书馆几点开门？")
@@ -79,6 +80,9 @@ def test_it_scores_similar_questions_as_fts5_does(postgres, publish):
     text = "宿舍热水几点开始供应啊 cafe"
     hits = get_backend().similar(text, limit=10)
     expected = fts5_bm25(text, WallPostPage.objects.live(), SIMILAR_WEIGHTS)
+    titles = dict(WallPostPage.objects.values_list("pk", "title"))
+    query_chars = segment.query_terms(text).chars
+    expected = {pk: score * length_ratio(query_chars, segment.chars(titles[pk])) for pk, score in expected.items()}
     assert {hit.page_id: hit.score for hit in hits} == pytest.approx(expected, rel=1e-9)
     assert [hit.page_id for hit in hits] == sorted(expected, key=lambda page_id: (-expected[page_id], -page_id))
 

@@ -346,7 +346,8 @@ class _SQLiteFullText:
     def similar_rows(self, terms, limit, exclude_page_id):
         """The questions (titles and texts; not replies) that share the most with terms.
 
-        See COMMON_HOLDERS: candidates from the index, put in order by search.ranking.
+        See COMMON_HOLDERS: candidates from the index, put in order by search.ranking: BM25 on
+        every token, times how alike the query and the candidate's title are in length.
         """
         holders, total = self._document_counts(terms.words + terms.chars + terms.bigrams)
         sql = f"""
@@ -366,7 +367,8 @@ class _SQLiteFullText:
         scored = [
             {
                 "id": row[0],
-                "score": sum(
+                "score": ranking.length_ratio(terms.chars, row[2].split())
+                * sum(
                     weight * ranking.bm25(query, column, average, idfs)
                     for weight, query, column, average in zip(weights, kinds, row[1:], averages, strict=True)
                 ),

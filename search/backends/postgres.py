@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from search import segment
+from search import ranking, segment
 
 from .embedded import _ROW, BODY, REPLIES, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE
 
@@ -35,6 +35,7 @@ B = 0.75
 # but do not bring in half the table, and the time a query takes stays flat as the wall grows. On
 # LCQMC (16k questions) 500 finds what scoring every row finds (recall@5 0.962, MRR@10 0.748).
 SIMILAR_CANDIDATES = 500
+RERANKED = 50
 
 # Positions of a field's occurrences start after field number × FIELD_GAP; tsvector keeps at most
 # 256 positions of a lexeme, and BM25 hardly tells 256 occurrences from more.
@@ -153,18 +154,24 @@ class PostgresFullText:
             # Page ids start at 1 (the root page, never indexed): 0 leaves nothing out.
             where = "doc.vector @@ %(rarest)s::tsquery AND doc.page_id <> %(exclude)s"
             sql = f"""
-                SELECT page_id, score FROM ({question.scores(where)}) AS scored
-                ORDER BY score DESC, page_id DESC LIMIT %(limit)s
+                SELECT scored.page_id, scored.score, e.title
+                FROM ({question.scores(where)}) AS scored JOIN search_indexedpage e ON e.page_id = scored.page_id
+                ORDER BY scored.score DESC, scored.page_id DESC LIMIT %(limit)s
             """  # noqa: S608 - only constants are formatted in
             parameters = {"rarest": _tsquery(question.rarest(SIMILAR_CANDIDATES)), "exclude": exclude_page_id or 0}
             # The candidates are few by construction, but the planner prices matching a tsvector like
             # comparing two numbers: on a table of some 10,000 rows it would read them all rather than
             # the index, ten times slower. For this one statement, it may not.
             cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(sql, {**parameters, "limit": limit, **question.parameters()})
-            rows = [{"id": page_id, "score": score} for page_id, score in cursor.fetchall()]
+            # The best RERANKED by BM25 are put in order as on SQLite: times search.ranking.length_ratio.
+            cursor.execute(sql, {**parameters, "limit": max(limit, RERANKED), **question.parameters()})
+            rows = [
+                {"id": page_id, "score": score * ranking.length_ratio(terms.chars, segment.chars(title))}
+                for page_id, score, title in cursor.fetchall()
+            ]
             cursor.execute("RESET enable_seqscan")  # SET LOCAL would outlast a savepoint
-            return rows
+            rows.sort(key=lambda row: (-row["score"], -row["id"]))
+            return rows[:limit]
 
 
 class _Query:

@@ -1,0 +1,171 @@
+"""Whole journeys in a real browser (tests/browser.py), as people make them on the live site: a phone
+for the poster and the visitors, the Wagtail admin for the editor and the handler. Screenshots of the
+key pages land in test-artifacts/. Also: no serious or critical accessibility violation (axe-core) on
+the pages the public sees."""
+
+import re
+
+import pytest
+
+from tests import browser
+from tests.factories import image_bytes, make_category, make_editor, make_handler, make_kind, make_unit, make_user
+from wall.models import Post
+
+# Transactional (the live server reads what the test writes), with the pages the migrations made restored after each.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "pw-123456"  # tests.factories.make_user's
+
+
+@pytest.fixture
+def chromium():
+    # One browser per test, not per module: while Playwright runs, the ORM in this thread gets
+    # connections of its own, and the test database's restore between tests needs the first one.
+    yield from browser.launch()
+
+
+@pytest.fixture
+def world(live_server):
+    unit = make_unit("后勤管理处")
+    make_kind("报修", "repair")
+    make_category("后勤保障", default_unit=unit)
+    return {
+        "url": live_server.url,
+        "unit": unit,
+        "editor": make_editor(username="editor-b"),
+        "handler": make_handler(unit, username="handler-b"),
+    }
+
+
+@pytest.fixture
+def phone(chromium):
+    context = chromium.new_context(**browser.PHONE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desk(chromium):
+    """A staff member's desktop browser; log in with staff_login()."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def staff_login(page, url, user):
+    page.goto(f"{url}/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/admin/")
+
+
+def submit_post(page, url, title, body, photo=None, public=True):
+    page.goto(url + "/")
+    page.click("a.entry-repair")
+    page.select_option("select[name=category]", label="后勤保障")
+    page.fill("input[name=title]", title)
+    page.fill("textarea[name=body]", body)
+    if not public:
+        page.uncheck("input[name=wants_public]")
+    if photo:
+        page.set_input_files("input[name=photos]", files=[photo])
+    if page.locator("input[name=captcha_1]").count():
+        page.fill("input[name=captcha_1]", "PASSED")  # CAPTCHA_TEST_MODE
+    page.click("form.post-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/post/thanks/"))
+    return page.get_attribute("dl.tracking a", "href")
+
+
+def open_case(page, url, queue, title):
+    page.goto(f"{url}/admin/wall/posts/{queue}/")
+    page.click(f"text={title}")
+
+
+def test_an_anonymous_repair_request_from_a_phone_to_a_public_answer_and_a_reopen(world, phone, desk):
+    url = world["url"]
+    title, body = "三号楼302宿舍热水器不出热水", "从昨晚开始热水器一直不出热水，麻烦尽快派人看看。"
+    photo = {"name": "heater.jpg", "mimeType": "image/jpeg", "buffer": image_bytes(size=(640, 480))}
+
+    phone.goto(url + "/")
+    browser.screenshot(phone, "01-home-phone")
+    tracking = submit_post(phone, url, title, body, photo=photo)
+    browser.screenshot(phone, "02-thanks-phone")
+    post = Post.objects.get(title=title)
+    assert (post.is_anonymous, post.poster, post.photos.count()) == (True, None, 1)
+
+    staff_login(desk, url, world["editor"])
+    open_case(desk, url, "screening", title)
+    assert desk.input_value("select[name=accept-unit]") == str(world["unit"].pk)  # the category's unit
+    desk.click("form[action$='/accept/'] button[type=submit]")
+    desk.click("form[action$='/publish/'] button[type=submit]")
+    browser.screenshot(desk, "03-case-file-editor")
+    desk.context.clear_cookies()
+
+    staff_login(desk, url, world["handler"])
+    open_case(desk, url, "unreplied", title)
+    desk.fill("form[action$='/reply/'] textarea[name=reply-body]", "已更换热水器温控阀，现已恢复供应。")
+    desk.click("form[action$='/reply/'] button[type=submit]")
+    post.refresh_from_db()
+    assert post.status == Post.Status.REPLIED
+
+    phone.goto(f"{url}/wall/")
+    phone.click(f"text={title}")
+    assert "已更换热水器温控阀" in phone.content()
+    browser.screenshot(phone, "04-wall-post-phone")
+    phone.goto(f"{url}/search/?q=热水器")
+    assert title in phone.inner_text("ul.cards")
+    browser.screenshot(phone, "05-search-phone")
+
+    phone.goto(url + tracking)
+    for score in ("attitude", "speed", "result"):
+        phone.check(f"input[name={score}][value='1']")
+    phone.fill("textarea[name=comment]", "还是不热。")
+    phone.click("text=提交评价")
+    browser.screenshot(phone, "06-track-reopened-phone")
+    post.refresh_from_db()
+    assert post.status == Post.Status.REOPENED and post.round == 2
+    assert "重办" in phone.content()
+
+
+def test_a_real_name_private_post_never_reaches_the_wall(world, phone, desk):
+    url = world["url"]
+    student = make_user(username="student-b", first_name="同学")
+    phone.goto(f"{url}/accounts/login/")
+    phone.fill("input[name=username]", student.username)
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("form button[type=submit]")
+    title = "宿舍楼门禁卡失灵只想私下反映"
+    submit_post(phone, url, title, "我的门禁卡在北门刷不开，希望不要公开这条。", public=False)
+    post = Post.objects.get(title=title)
+    assert (post.poster, post.is_anonymous, post.wants_public) == (student, False, False)
+
+    staff_login(desk, url, world["editor"])
+    open_case(desk, url, "screening", title)
+    desk.click("form[action$='/accept/'] button[type=submit]")
+    assert desk.locator("form[action$='/publish/']").count() == 0  # the poster said no
+
+    visitor = phone.context.browser.new_context(**browser.PHONE).new_page()
+    for path in ("/wall/", "/search/?q=门禁卡", "/sitemap.xml", "/"):
+        visitor.goto(url + path)
+        assert title not in visitor.content(), path
+    visitor.context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/wall/", "/post/new/", "/search/?q=热水", "/track/"])
+def test_public_pages_have_no_serious_accessibility_violations(world, phone, path):
+    phone.goto(world["url"] + path)
+    assert browser.axe_violations(phone) == []
+
+
+def test_a_post_page_and_a_tracking_page_have_no_serious_accessibility_violations(world, phone, desk):
+    url = world["url"]
+    tracking = submit_post(phone, url, "图书馆二楼空调太冷", "二楼自习室空调温度太低，能否调高一些？")
+    post = Post.objects.get(title="图书馆二楼空调太冷")
+    post.accept(world["editor"], world["unit"])
+    post.reply(world["handler"], "已调到 26 度。", is_public=True)
+    post.publish(world["editor"])
+    post.refresh_from_db()
+    for path in (tracking, post.page.url):
+        phone.goto(url + path)
+        assert browser.axe_violations(phone) == [], path
