@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ARGS = [
     "--headless",
@@ -51,6 +52,9 @@ def launch():
             yield browser
         finally:
             browser.close()
+            # Close the connections the test made while Playwright ran: they are not the test
+            # database's own, and an open one keeps PostgreSQL from dropping the database.
+            connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
@@ -60,7 +64,10 @@ def screenshot(page, name):
 
 
 def axe_violations(page, impacts=("serious", "critical")):
-    """axe-core's violations of the given impacts on the page as it is now (axe-playwright-python ships axe)."""
+    """axe-core's violations of the given impacts on the page as it is now (axe-playwright-python ships axe).
+
+    The page's context must bypass our Content-Security-Policy, which refuses the injected script.
+    """
     import axe_playwright_python
 
     page.add_script_tag(path=str(Path(axe_playwright_python.__file__).with_name("axe.min.js")))
