@@ -130,12 +130,19 @@ def _date(data, key, now):
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise BadLine(_("“%(key)s” is not an ISO 8601 date: “%(value)s”.") % {"key": key, "value": value}) from None
+        raise BadLine(_("“%(key)s” is not an ISO 8601 date: “%(value)s”.") % {"key": key, "value": _shown(value)}) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=EXPORT_ZONE)
     if moment > now:
-        raise BadLine(_("“%(key)s” is in the future: “%(value)s”.") % {"key": key, "value": value})
+        raise BadLine(_("“%(key)s” is in the future: “%(value)s”.") % {"key": key, "value": _shown(value)})
     return moment
+
+
+def _shown(value):
+    """value as it may be quoted in a one-line report: control characters escaped, long ones cut."""
+    text = json.dumps(value, ensure_ascii=False)
+    text = text[1:-1] if isinstance(value, str) else text
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _status(data, default):
@@ -145,7 +152,7 @@ def _status(data, default):
     if value not in Post.Status.values:
         raise BadLine(
             _("unknown status “%(status)s”; use one of %(choices)s.")
-            % {"status": value, "choices": ", ".join(Post.Status.values)}
+            % {"status": _shown(value), "choices": ", ".join(Post.Status.values)}
         )
     return value
 
