@@ -4,7 +4,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_float, env_str
+from .env import env_float, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ECHOWALL_VAR_DIR", str(BASE_DIR / "var")))
@@ -156,3 +156,13 @@ if ELASTICSEARCH_INDEX != ELASTICSEARCH_INDEX.lower():
 ECHOWALL_SEARCH_BACKEND = (
     "search.backends.elastic.ElasticsearchBackend" if ELASTICSEARCH_URL else "search.backends.embedded.EmbeddedBackend"
 )
+
+# API writes (/api/v1/, /open311/v2/) allowed per window of seconds: per client key, and per caller's IP
+# for writes without one. Behind a proxy, name the header with the caller's address (e.g. HTTP_X_REAL_IP).
+ECHOWALL_API_RATE_WINDOW = env_int("ECHOWALL_API_RATE_WINDOW", 3600)
+ECHOWALL_API_WRITES_PER_CLIENT = env_int("ECHOWALL_API_WRITES_PER_CLIENT", 1000)
+ECHOWALL_API_WRITES_PER_IP = env_int("ECHOWALL_API_WRITES_PER_IP", 30)
+for _name in ("ECHOWALL_API_RATE_WINDOW", "ECHOWALL_API_WRITES_PER_CLIENT", "ECHOWALL_API_WRITES_PER_IP"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}.")
+ECHOWALL_CLIENT_IP_HEADER = env_str("ECHOWALL_CLIENT_IP_HEADER", "")
