@@ -14,6 +14,12 @@ def hash_key(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def new_secret():
+    """(plaintext, prefix, hash) for a new key."""
+    plaintext = secrets.token_urlsafe(32)
+    return plaintext, plaintext[:KEY_PREFIX_LENGTH], hash_key(plaintext)
+
+
 class ApiClient(models.Model):
     """A system that posts and reads through the API: the campus OA, a WeCom app, a mini-program."""
 
@@ -34,10 +40,8 @@ class ApiClient(models.Model):
 
     def issue_key(self, label="", user=None):
         """Create a key and return (api_key, plaintext). The plaintext is shown once and never stored."""
-        plaintext = secrets.token_urlsafe(32)
-        key = self.keys.create(
-            prefix=plaintext[:KEY_PREFIX_LENGTH], key_hash=hash_key(plaintext), label=label, user=user
-        )
+        plaintext, prefix, key_hash = new_secret()
+        key = self.keys.create(prefix=prefix, key_hash=key_hash, label=label, user=user)
         return key, plaintext
 
 

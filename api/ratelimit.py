@@ -6,6 +6,10 @@ from django.core.cache import cache
 from django.utils import timezone
 
 
+class RateLimited(Exception):
+    """Over the write limit; the API answers 429."""
+
+
 def client_ip(request):
     """The caller's address. Behind a proxy set ECHOWALL_CLIENT_IP_HEADER to the header it sets."""
     header = settings.ECHOWALL_CLIENT_IP_HEADER
@@ -36,3 +40,8 @@ def allow_write(request, client=None):
     if client is not None:
         return allow(f"client:{client.pk}", settings.ECHOWALL_API_WRITES_PER_CLIENT, window)
     return allow(f"ip:{client_ip(request)}", settings.ECHOWALL_API_WRITES_PER_IP, window)
+
+
+def check_write(request, client=None):
+    if not allow_write(request, client):
+        raise RateLimited

@@ -1,4 +1,4 @@
-"""An Open311 client we did not write (georeport, from PyPI) against the real server over HTTP.
+"""An Open311 client we did not write (georeport, a published package) against the real server over HTTP.
 
 georeport reads only (services, one service, requests, one request); no Python 3 client that
 posts installs (open311 and three are Python 2 only), so posting goes through plain HTTP as a
