@@ -1,7 +1,12 @@
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
+
+# A database id: bigger numbers cannot be one, and SQLite and PostgreSQL refuse to even compare them.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Error(Schema):
@@ -42,8 +47,8 @@ class PostPage(Schema):
 
 class PostIn(Schema):
     kind: str = Field(description="A kind's slug, e.g. repair.", max_length=40)
-    category: int = Field(description="A category's id.")
-    unit: int | None = Field(None, description="The unit the poster asks for (optional); editors route.")
+    category: Id = Field(description="A category's id.")
+    unit: Id | None = Field(None, description="The unit the poster asks for (optional); editors route.")
     title: str = Field(min_length=4, max_length=100)
     body: str = Field(min_length=10, max_length=5000)
     wants_public: bool = Field(False, description="The poster agrees to show it on the public wall.")

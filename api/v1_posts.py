@@ -11,7 +11,7 @@ from api.models import ApiKey, ApiSubmission
 from api.posting import create_post
 from api.public import only_public, public_posts
 from api.ratelimit import check_write
-from api.schemas import WRITE_ERRORS, CreatedOut, Error, PostIn, PostPage, PublicPostOut
+from api.schemas import WRITE_ERRORS, CreatedOut, Error, Id, PostIn, PostPage, PublicPostOut
 from search.backends import get_backend
 from wall.models import Kind, Post
 
@@ -41,9 +41,9 @@ def public_post_out(request, post):
 
 class PostQuery(Schema):
     q: str = Field("", description="Search words; without them, newest first.", max_length=MAX_QUERY_LENGTH)
-    kind: int | None = Field(None, description="A kind's id.")
-    category: int | None = None
-    unit: int | None = None
+    kind: Id | None = Field(None, description="A kind's id.")
+    category: Id | None = None
+    unit: Id | None = None
     status: Post.Status | None = None
     page: int = Field(1, ge=1, le=10_000)
     per_page: int = Field(20, ge=1, le=100)
@@ -81,7 +81,7 @@ def list_posts(request, params: Query[PostQuery]):
 
 
 @router.get("/posts/{post_id}", response={200: PublicPostOut, 404: Error}, summary="One public post")
-def read_post(request, post_id: int):
+def read_post(request, post_id: Id):
     """Only a post on the public wall; any other answers 404, whether it exists or not."""
     posts = only_public(public_posts().filter(pk=post_id))
     if not posts:

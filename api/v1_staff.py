@@ -7,7 +7,7 @@ from ninja import Router, Status
 
 from api.auth import KEY_OR_SESSION, acting_user, calling_client
 from api.ratelimit import check_write
-from api.schemas import Error, QueueItemOut, ReplyIn, ReplyOut
+from api.schemas import Error, Id, QueueItemOut, ReplyIn, ReplyOut
 from wall import roles
 from wall.models import Post
 
@@ -54,7 +54,7 @@ def queue(request):
     response={201: ReplyOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error},
     summary="Reply to a post of my unit",
 )
-def reply(request, post_id: int, data: ReplyIn):
+def reply(request, post_id: Id, data: ReplyIn):
     """Public or private (the poster only); "cannot solve now" still counts as a reply."""
     user = _staff_user(request)
     check_write(request, calling_client(request))
