@@ -40,7 +40,7 @@ def _come_back(client, cas, service, ticket, user):
 def test_it_logs_a_campus_user_in_with_their_id_and_name(client, cas):
     service = _start(client)
     response = _come_back(client, cas, service, "ST-1", {"user": "20230001", "name": "王小明"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/my/posts/"
     user = User.objects.get(username="campus.20230001")
     assert user.first_name == "王小明"
     assert client.get("/my/posts/").context["user"] == user
@@ -53,6 +53,19 @@ def test_a_second_login_updates_the_name_and_reuses_the_user(client, cas):
     _come_back(client, cas, _start(client), "ST-2", {"user": "20230001", "name": "王晓明"})
     assert User.objects.filter(username__startswith="campus.").count() == 1
     assert User.objects.get(username="campus.20230001").first_name == "王晓明"
+
+
+def test_it_does_not_send_the_user_off_site_afterwards(client, cas):
+    service = _start(client, next_url="https://evil.example/")
+    response = _come_back(client, cas, service, "ST-1", {"user": "20230001", "name": "王小明"})
+    assert not response["Location"].startswith("https://evil.example")
+
+
+def test_it_does_not_send_the_user_back_to_a_referring_site(client, cas):
+    response = client.get("/accounts/cas/login/", HTTP_REFERER="https://evil.example/page")
+    service = parse_qs(urlparse(response["Location"]).query)["service"][0]
+    response = _come_back(client, cas, service, "ST-1", {"user": "20230001", "name": "王小明"})
+    assert response["Location"] == "/"
 
 
 def test_a_bad_ticket_logs_nobody_in(client, cas):

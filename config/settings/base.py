@@ -187,6 +187,7 @@ CAS_CREATE_USER = True
 CAS_APPLY_ATTRIBUTES_TO_USER = False  # never: an attribute named is_superuser would be applied too
 CAS_LOGIN_NEXT_PAGE = None
 CAS_STORE_NEXT = True
+CAS_IGNORE_REFERER = True  # else a visitor arriving from another site is sent back there after login
 # OpenID Connect, on when OIDC_RP_CLIENT_ID is set; login at /accounts/oidc/login/, and register
 # <site>/accounts/oidc/callback/ as the redirect URI with the provider.
 OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
