@@ -8,6 +8,8 @@ plugin does not run under this pytest, so its cases are drawn through hypothesis
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -22,6 +24,17 @@ FUZZ = settings(
     database=None,  # nothing written outside the test run
     suppress_health_check=list(HealthCheck),
 )
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    # As Django's test client does: called directly, the WSGI app would close the test's database
+    # connection (and with it the test's transaction) after every request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
