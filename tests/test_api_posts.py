@@ -58,6 +58,7 @@ def test_a_public_post_shows_only_its_public_replies(client, wall):
     assert post["unit"] == "后勤管理处"
     assert [reply["body"] for reply in post["replies"]] == ["每天 6:30–23:30 供应。"]
     assert post["url"].endswith(f"/{wall['public'].pk}/")
+    assert "三号楼宿舍热水不稳定" in response.content.decode()  # UTF-8, not \u escapes
     _assert_no_markers(response)
 
 
