@@ -12,6 +12,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import SuspiciousOperation
 from django_cas_ng.backends import CASBackend
 from django_cas_ng.signals import cas_user_authenticated
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -73,10 +74,19 @@ class CampusOIDCBackend(OIDCAuthenticationBackend):
             return None
         try:
             return super().authenticate(request, **kwargs)
-        except requests.RequestException as error:
-            # A refused or reused code (the back button), or the provider down: no login, not a 500.
+        except (requests.RequestException, SuspiciousOperation) as error:
+            # A refused or reused code (the back button), the provider down, a bad signature or a
+            # token for another client: no login (the failure page), not an error page.
             logger.warning("OpenID Connect login failed: %s", error)
             return None
+
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        # The library leaves the audience unchecked; a token issued to another client is no login here.
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
+            raise SuspiciousOperation("The ID token was issued to another client.")
+        return payload
 
     def get_user(self, user_id):
         return ModelBackend.get_user(self, user_id)

@@ -86,13 +86,16 @@ class OIDCHandler(_Handler):
         now = int(time.time())
         claims = {
             "iss": self.shared["issuer"],
-            "aud": form["client_id"],
+            "aud": grant.get("audience", form["client_id"]),
             "sub": grant["claims"]["sub"],
             "nonce": grant["nonce"],
             "iat": now,
             "exp": now + 300,
         }
-        id_token = jwt.encode(claims, grant.get("signing_key", self.shared["secret"]), algorithm="HS256")
+        if "rsa_key" in self.shared:
+            id_token = jwt.encode(claims, self.shared["rsa_key"], algorithm="RS256", headers={"kid": "k1"})
+        else:
+            id_token = jwt.encode(claims, grant.get("signing_key", self.shared["secret"]), algorithm="HS256")
         access_token = f"at-{grant['claims']['sub']}"
         self.shared["userinfo"][access_token] = grant["claims"]
         body = {"access_token": access_token, "token_type": "Bearer", "id_token": id_token, "expires_in": 300}
@@ -100,6 +103,10 @@ class OIDCHandler(_Handler):
 
     def do_GET(self):
         self.shared["requests"].append((self.path, dict(self.headers)))
+        if self.path == "/jwks":
+            public = jwt.algorithms.RSAAlgorithm.to_jwk(self.shared["rsa_key"].public_key(), as_dict=True)
+            keys = {"keys": [{**public, "kid": "k1", "alg": "RS256"}]}
+            return self._answer(200, json.dumps(keys), "application/json")
         token = self.headers.get("Authorization", "").removeprefix("Bearer ")
         claims = self.shared["userinfo"].get(token)
         if self.path != "/userinfo" or claims is None:

@@ -72,7 +72,8 @@ def test_a_wrong_state_logs_nobody_in(client, provider):
 def test_a_token_signed_with_another_key_logs_nobody_in(client, provider):
     auth = _start(client)
     claims = {"sub": "x1", "student_id": "20230002"}
-    _come_back(client, provider, auth, claims, signing_key="someone-elses-key-that-is-long-enough-too")
+    response = _come_back(client, provider, auth, claims, signing_key="someone-elses-key-that-is-long-enough-too")
+    assert response.status_code == 302  # the failure page, not an error
     assert "_auth_user_id" not in client.session
 
 
@@ -81,6 +82,24 @@ def test_a_code_the_provider_refuses_logs_nobody_in_without_an_error(client, pro
     callback = urlparse(auth["redirect_uri"])
     response = client.get(callback.path, {"code": "never-issued", "state": auth["state"]})
     assert response.status_code == 302  # to the failure page, not a server error
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_checks_an_rs256_token_against_the_providers_keys(client, provider, settings):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    provider.state["rsa_key"] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    settings.OIDC_RP_SIGN_ALGO = "RS256"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{provider.url}/jwks"
+    _come_back(client, provider, _start(client), {"sub": "x1", "student_id": "20230003", "name": "张三"})
+    assert User.objects.get(username="campus.20230003").first_name == "张三"
+    assert "/jwks" in [path for path, _ in provider.state["requests"]]
+
+
+def test_a_token_for_another_client_logs_nobody_in(client, provider):
+    auth = _start(client)
+    response = _come_back(client, provider, auth, {"sub": "x1", "student_id": "20230002"}, audience="other-app")
+    assert response.status_code == 302
     assert "_auth_user_id" not in client.session
 
 
