@@ -1,17 +1,62 @@
-"""Our own JSON API, /api/v1/ (OpenAPI docs at /api/v1/docs). Thin over search; public data only."""
+"""Our own JSON API, /api/v1/ (OpenAPI docs at /api/v1/docs). Thin over wall and search.
+
+Public endpoints show live wall pages only (the projections wall.publishing builds from
+wall.projection); the tracking token shows its holder their own post; staff endpoints follow
+wall.roles, as the admin does. Every refusal is a JSON object with a `detail` message.
+"""
 
 import html
 
+from django.core.exceptions import PermissionDenied
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.renderers import JSONRenderer
 from pydantic import Field
 
+from api import v1_poster, v1_posts, v1_staff
+from api.ratelimit import RateLimited
 from search.backends import get_backend
 from search.views import hit_pages
-
-api = NinjaAPI(title="Echo Wall API", version="1", urls_namespace="api_v1")
+from wall.models import TransitionError
 
 MAX_QUERY_LENGTH = 500
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    # UTF-8 as it is: half the size of \uXXXX escapes for Chinese text, and readable.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(title="Echo Wall API", version="1", urls_namespace="api_v1", renderer=ChineseJSONRenderer())
+api.add_router("/", v1_posts.router)
+api.add_router("/", v1_poster.router)
+api.add_router("/staff", v1_staff.router)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(TransitionError)
+def _transition_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc):
+    return api.create_response(request, {"detail": _("Too many requests; try again later.")}, status=429)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    detail = _("Log in, or send an API key as “Authorization: Bearer …” or “X-Api-Key”.")
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
+# -- similar -------------------------------------------------------------------------------------
 
 
 class SimilarQuery(Schema):
@@ -20,7 +65,7 @@ class SimilarQuery(Schema):
 
 
 class SimilarPost(Schema):
-    id: int
+    id: int = Field(description="The wall page's id (not the post's number).")
     title: str
     url: str
     score: float

@@ -130,7 +130,9 @@ def _date(data, key, now):
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise BadLine(_("“%(key)s” is not an ISO 8601 date: “%(value)s”.") % {"key": key, "value": _shown(value)}) from None
+        raise BadLine(
+            _("“%(key)s” is not an ISO 8601 date: “%(value)s”.") % {"key": key, "value": _shown(value)}
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=EXPORT_ZONE)
     if moment > now:

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from wall import roles
 from wall.models import HandlingSettings, Notification, Post, Unit
 from wall.projection import is_public
 from wall.tasks import deliver_notification
@@ -204,7 +205,10 @@ def _supervisor_emails(unit, level):
         # With no supervisor of its own to reach, the overdue post still needs someone to chase it.
         if addresses:
             return addresses
-    return _emails(get_user_model().objects.with_perm("wall.supervise_all", include_superusers=False))
+    users = get_user_model().objects.with_perm(
+        "wall.supervise_all", include_superusers=False, backend=roles.GROUP_PERMISSIONS
+    )
+    return _emails(users)
 
 
 def _emails(users):

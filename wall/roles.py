@@ -1,5 +1,9 @@
 """Who may do what (DESIGN.md §2). Decided per request, never at import time."""
 
+# The backend that grants role permissions (through groups), for `User.objects.with_perm`: it must be
+# named once a site has several backends (campus single sign-on).
+GROUP_PERMISSIONS = "django.contrib.auth.backends.ModelBackend"
+
 
 def is_editor(user):
     return user is not None and user.is_active and user.has_perm("wall.moderate_post")

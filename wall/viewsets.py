@@ -81,7 +81,7 @@ class NotificationPermissionPolicy(BasePermissionPolicy):
     def users_with_any_permission(self, actions):
         if "view" not in actions:
             return get_user_model().objects.none()
-        return get_user_model().objects.with_perm("wall.moderate_post")
+        return get_user_model().objects.with_perm("wall.moderate_post", backend=roles.GROUP_PERMISSIONS)
 
 
 # Registered before the viewset is, as Wagtail requires; wagtail_hooks imports this module first thing.

@@ -4,7 +4,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_float, env_str
+from .env import env_float, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ECHOWALL_VAR_DIR", str(BASE_DIR / "var")))
@@ -14,6 +14,9 @@ INSTALLED_APPS = [
     "wall",
     "search",
     "api",
+    "accounts",
+    "django_cas_ng",
+    "mozilla_django_oidc",
     "captcha",
     "csp",
     "django_tasks",
@@ -88,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "accounts.context_processors.sso",
             ],
         },
     },
@@ -176,3 +180,57 @@ if ELASTICSEARCH_INDEX != ELASTICSEARCH_INDEX.lower():
 ECHOWALL_SEARCH_BACKEND = (
     "search.backends.elastic.ElasticsearchBackend" if ELASTICSEARCH_URL else "search.backends.embedded.EmbeddedBackend"
 )
+
+# API writes (/api/v1/, /open311/v2/) allowed per window of seconds: per client key, and per caller's IP
+# for writes without one. Behind a proxy, name the header with the caller's address (e.g. HTTP_X_REAL_IP).
+ECHOWALL_API_RATE_WINDOW = env_int("ECHOWALL_API_RATE_WINDOW", 3600)
+ECHOWALL_API_WRITES_PER_CLIENT = env_int("ECHOWALL_API_WRITES_PER_CLIENT", 1000)
+ECHOWALL_API_WRITES_PER_IP = env_int("ECHOWALL_API_WRITES_PER_IP", 30)
+for _name in ("ECHOWALL_API_RATE_WINDOW", "ECHOWALL_API_WRITES_PER_CLIENT", "ECHOWALL_API_WRITES_PER_IP"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}.")
+ECHOWALL_CLIENT_IP_HEADER = env_str("ECHOWALL_CLIENT_IP_HEADER", "")
+
+# Campus single sign-on, each on only when its settings are set; local accounts always work.
+# A campus ID becomes the user "<ECHOWALL_SSO_USERNAME_PREFIX><ID>" with the campus's name as first name.
+ECHOWALL_SSO_USERNAME_PREFIX = env_str("ECHOWALL_SSO_USERNAME_PREFIX", "campus.")
+if not ECHOWALL_SSO_USERNAME_PREFIX:
+    raise ImproperlyConfigured("ECHOWALL_SSO_USERNAME_PREFIX may not be empty: campus IDs must not meet local users.")
+# CAS (统一身份认证), e.g. CAS_SERVER_URL=https://cas.example.edu.cn/cas/; login at /accounts/cas/login/.
+CAS_SERVER_URL = env_str("CAS_SERVER_URL", "")
+CAS_VERSION = env_str("CAS_VERSION", "3")  # 3 returns attributes (the name) with the campus ID
+if CAS_VERSION not in ("1", "2", "3", "CAS_2_SAML_1_0"):
+    raise ImproperlyConfigured(f"CAS_VERSION must be 1, 2, 3 or CAS_2_SAML_1_0, not {CAS_VERSION!r}.")
+ECHOWALL_CAS_NAME_ATTRIBUTE = env_str("ECHOWALL_CAS_NAME_ATTRIBUTE", "cn")
+CAS_REDIRECT_URL = "/"
+CAS_CREATE_USER = True
+CAS_APPLY_ATTRIBUTES_TO_USER = False  # never: an attribute named is_superuser would be applied too
+CAS_LOGIN_NEXT_PAGE = None
+CAS_STORE_NEXT = True
+CAS_IGNORE_REFERER = True  # else a visitor arriving from another site is sent back there after login
+# OpenID Connect, on when OIDC_RP_CLIENT_ID is set; login at /accounts/oidc/login/, and register
+# <site>/accounts/oidc/callback/ as the redirect URI with the provider.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile")
+OIDC_TIMEOUT = 5
+ECHOWALL_OIDC_ID_CLAIM = env_str("ECHOWALL_OIDC_ID_CLAIM", "sub")  # e.g. student_id, if the provider has one
+ECHOWALL_OIDC_NAME_CLAIM = env_str("ECHOWALL_OIDC_NAME_CLAIM", "name")
+# Only the backends switched on: Django asks for a `backend` argument in some calls once there are several.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if CAS_SERVER_URL:
+    AUTHENTICATION_BACKENDS.append("accounts.backends.CampusCASBackend")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("accounts.backends.CampusOIDCBackend")
+    _needed = ["OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT"]
+    _needed.append("OIDC_OP_USER_ENDPOINT")
+    if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")):
+        _needed.append("OIDC_OP_JWKS_ENDPOINT")
+    _missing = [name for name in _needed if not globals()[name]]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so set {', '.join(_missing)} too.")

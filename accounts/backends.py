@@ -1,0 +1,112 @@
+"""Campus single sign-on: CAS (统一身份认证) and OpenID Connect, each on only when its settings are set.
+
+A campus identity becomes the local user "<ECHOWALL_SSO_USERNAME_PREFIX><campus ID>", with the name
+the campus gives as first_name. The prefix keeps a campus ID from ever landing on a local account
+(a CAS user called "admin" is "campus.admin", not the superuser); to give a campus identity a role,
+create that user name in the admin beforehand, or add the role after their first login.
+"""
+
+import logging
+
+import requests
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import SuspiciousOperation
+from django_cas_ng.backends import CASBackend
+from django_cas_ng.signals import cas_user_authenticated
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+NAME_LENGTH = 150
+logger = logging.getLogger(__name__)
+
+
+def campus_username(campus_id):
+    return f"{settings.ECHOWALL_SSO_USERNAME_PREFIX}{campus_id.strip()}"
+
+
+def apply_name(user, name):
+    name = (name or "").strip()[:NAME_LENGTH]
+    if name and user.first_name != name:
+        user.first_name = name
+        user.save(update_fields=["first_name"])
+
+
+def cas_enabled():
+    return bool(settings.CAS_SERVER_URL)
+
+
+def oidc_enabled():
+    return bool(settings.OIDC_RP_CLIENT_ID)
+
+
+class CampusCASBackend(CASBackend):
+    def authenticate(self, request, ticket, service):
+        if not cas_enabled():
+            return None
+        return super().authenticate(request, ticket, service)
+
+    def clean_username(self, username):
+        return campus_username(username)
+
+
+def _name_from_cas(sender, user, attributes, **kwargs):
+    if user is not None and attributes:
+        name = attributes.get(settings.ECHOWALL_CAS_NAME_ATTRIBUTE)
+        apply_name(user, name[0] if isinstance(name, list) else name)
+
+
+cas_user_authenticated.connect(_name_from_cas, dispatch_uid="accounts.cas_name")
+
+
+class CampusOIDCBackend(OIDCAuthenticationBackend):
+    """Users are matched by the campus ID claim (ECHOWALL_OIDC_ID_CLAIM), never by e-mail."""
+
+    def __init__(self, *args, **kwargs):
+        # The library reads its settings here and refuses to start without them; Django builds
+        # every backend for every login, so a site without OIDC must not get that far.
+        self.UserModel = get_user_model()
+        if oidc_enabled():
+            super().__init__(*args, **kwargs)
+
+    def authenticate(self, request, **kwargs):
+        if not oidc_enabled():
+            return None
+        try:
+            return super().authenticate(request, **kwargs)
+        except (requests.RequestException, SuspiciousOperation) as error:
+            # A refused or reused code (the back button), the provider down, a bad signature or a
+            # token for another client: no login (the failure page), not an error page.
+            logger.warning("OpenID Connect login failed: %s", error)
+            return None
+
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        # The library leaves the audience unchecked; a token issued to another client is no login here.
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
+            raise SuspiciousOperation("The ID token was issued to another client.")
+        return payload
+
+    def get_user(self, user_id):
+        return ModelBackend.get_user(self, user_id)
+
+    def _campus_id(self, claims):
+        value = claims.get(settings.ECHOWALL_OIDC_ID_CLAIM)
+        return str(value).strip() if value not in (None, "") else ""
+
+    def verify_claims(self, claims):
+        return bool(self._campus_id(claims))
+
+    def filter_users_by_claims(self, claims):
+        return self.UserModel.objects.filter(username=campus_username(self._campus_id(claims)))
+
+    def create_user(self, claims):
+        user = self.UserModel.objects.create_user(
+            campus_username(self._campus_id(claims)), email=claims.get("email", "") or ""
+        )
+        return self.update_user(user, claims)
+
+    def update_user(self, user, claims):
+        apply_name(user, claims.get(settings.ECHOWALL_OIDC_NAME_CLAIM))
+        return user

@@ -1,0 +1,6 @@
+from accounts.backends import cas_enabled, oidc_enabled
+
+
+def sso(request):
+    """Which campus log-ins the login page offers."""
+    return {"sso_cas": cas_enabled(), "sso_oidc": oidc_enabled()}

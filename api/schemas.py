@@ -1,0 +1,145 @@
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field
+
+# A database id: bigger numbers cannot be one, and SQLite and PostgreSQL refuse to even compare them.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Error(Schema):
+    detail: str = Field(description="Why the request was refused, in words for the person using the client.")
+
+
+WRITE_ERRORS = {401: Error, 404: Error, 409: Error, 422: Error, 429: Error}
+
+
+class PublicReplyOut(Schema):
+    unit: str
+    body: str
+    replied_at: datetime
+
+
+class PublicPostOut(Schema):
+    id: int = Field(description="The post's number, as in its wall address and in Open311.")
+    url: str
+    title: str
+    body: str
+    kind: str | None
+    category: str | None
+    unit: str | None
+    status: str
+    status_label: str
+    posted_at: datetime
+    replied_at: datetime | None
+    replies: list[PublicReplyOut]
+    photos: list[str] = Field(description="Addresses of the post's public photos.")
+
+
+class PostPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    results: list[PublicPostOut]
+
+
+class PostIn(Schema):
+    kind: str = Field(description="A kind's slug, e.g. repair.", max_length=40)
+    category: Id = Field(description="A category's id.")
+    unit: Id | None = Field(None, description="The unit the poster asks for (optional); editors route.")
+    title: str = Field(min_length=4, max_length=100)
+    body: str = Field(min_length=10, max_length=5000)
+    wants_public: bool = Field(False, description="The poster agrees to show it on the public wall.")
+    anonymous: bool = Field(
+        False, description="Only for a logged-in poster; without a login (a client's key) every post is anonymous."
+    )
+    contact_name: str = Field("", max_length=50, description="Seen by editors only.")
+    contact_phone: str = Field("", max_length=30, description="Seen by editors only.")
+    contact_email: str = Field("", max_length=254, description="Seen by editors only.")
+
+
+class CreatedOut(Schema):
+    id: int
+    status: str
+    tracking_token: str = Field(description="The poster's secret: GET /track/{tracking_token} shows every reply.")
+    tracking_code: str
+    tracking_url: str
+
+
+class TrackedReplyOut(Schema):
+    unit: str
+    body: str
+    is_public: bool
+    cannot_solve: bool
+    round: int
+    replied_at: datetime
+
+
+class FollowUpOut(Schema):
+    body: str
+    created_at: datetime
+
+
+class TrackedPostOut(Schema):
+    id: int
+    tracking_code: str
+    title: str
+    body: str
+    kind: str
+    category: str
+    unit: str | None
+    status: str
+    status_label: str
+    reject_reason: str
+    posted_at: datetime
+    on_wall_url: str | None
+    replies: list[TrackedReplyOut]
+    follow_ups: list[FollowUpOut]
+    can_rate: bool
+
+
+class RatingIn(Schema):
+    attitude: int = Field(ge=1, le=5)
+    speed: int = Field(ge=1, le=5)
+    result: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=1000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class FollowUpIn(Schema):
+    body: str = Field(min_length=1, max_length=2000)
+
+
+class QueueItemOut(Schema):
+    id: int
+    title: str
+    body: str
+    kind: str
+    category: str
+    unit: str | None
+    status: str
+    status_label: str
+    co_handling: bool = Field(description="True if my unit only co-handles it; the lead unit closes it.")
+    is_anonymous: bool
+    posted_at: datetime
+    reply_due_at: datetime | None
+    resolution_due_at: datetime | None
+    is_overdue: bool
+
+
+class ReplyIn(Schema):
+    body: str = Field(min_length=1, max_length=5000)
+    is_public: bool = True
+    cannot_solve: bool = False
+
+
+class ReplyOut(Schema):
+    id: int
+    post_id: int
+    status: str
+    is_public: bool

@@ -1,0 +1,114 @@
+"""Small fake campus identity servers on 127.0.0.1, spoken to over real HTTP by the real libraries."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import jwt
+
+CAS_SUCCESS = """<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">
+  <cas:authenticationSuccess>
+    <cas:user>{user}</cas:user>
+    <cas:attributes><cas:cn>{name}</cas:cn><cas:is_superuser>True</cas:is_superuser></cas:attributes>
+  </cas:authenticationSuccess>
+</cas:serviceResponse>"""
+CAS_FAILURE = """<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">
+  <cas:authenticationFailure code="INVALID_TICKET">Ticket not recognized</cas:authenticationFailure>
+</cas:serviceResponse>"""
+
+
+class FakeServer:
+    """Runs handler_class on a free port of 127.0.0.1; `state` is shared with the handler."""
+
+    def __init__(self, handler_class):
+        self.state = {"requests": []}
+        state = self.state
+
+        class Handler(handler_class):
+            shared = state
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    shared = {}
+
+    def _answer(self, status, body, content_type):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class CASHandler(_Handler):
+    """GET /cas/p3/serviceValidate?ticket=&service=: tickets are those put in shared["tickets"]."""
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        query = {name: values[0] for name, values in parse_qs(url.query).items()}
+        self.shared["requests"].append((url.path, query))
+        if url.path != "/cas/p3/serviceValidate":
+            return self._answer(404, "", "text/plain")
+        # A ticket is good once, and only for the service it was issued to.
+        user = self.shared["tickets"].pop(query.get("ticket"), None)
+        if user is None or query.get("service") != self.shared.get("service"):
+            return self._answer(200, CAS_FAILURE, "text/xml")
+        return self._answer(200, CAS_SUCCESS.format(**user), "text/xml")
+
+
+class OIDCHandler(_Handler):
+    """POST /token and GET /userinfo of an OpenID provider; codes are those put in shared["codes"]."""
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", 0))
+        form = {name: values[0] for name, values in parse_qs(self.rfile.read(length).decode()).items()}
+        self.shared["requests"].append((self.path, form))
+        grant = self.shared["codes"].pop(form.get("code"), None)
+        if self.path != "/token" or grant is None or form.get("client_secret") != self.shared["secret"]:
+            return self._answer(400, json.dumps({"error": "invalid_grant"}), "application/json")
+        now = int(time.time())
+        claims = {
+            "iss": self.shared["issuer"],
+            "aud": grant.get("audience", form["client_id"]),
+            "sub": grant["claims"]["sub"],
+            "nonce": grant["nonce"],
+            "iat": now,
+            "exp": now + 300,
+        }
+        if "rsa_key" in self.shared:
+            id_token = jwt.encode(claims, self.shared["rsa_key"], algorithm="RS256", headers={"kid": "k1"})
+        else:
+            id_token = jwt.encode(claims, grant.get("signing_key", self.shared["secret"]), algorithm="HS256")
+        access_token = f"at-{grant['claims']['sub']}"
+        self.shared["userinfo"][access_token] = grant["claims"]
+        body = {"access_token": access_token, "token_type": "Bearer", "id_token": id_token, "expires_in": 300}
+        return self._answer(200, json.dumps(body), "application/json")
+
+    def do_GET(self):
+        self.shared["requests"].append((self.path, dict(self.headers)))
+        if self.path == "/jwks":
+            public = jwt.algorithms.RSAAlgorithm.to_jwk(self.shared["rsa_key"].public_key(), as_dict=True)
+            keys = {"keys": [{**public, "kid": "k1", "alg": "RS256"}]}
+            return self._answer(200, json.dumps(keys), "application/json")
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        claims = self.shared["userinfo"].get(token)
+        if self.path != "/userinfo" or claims is None:
+            return self._answer(401, "{}", "application/json")
+        return self._answer(200, json.dumps(claims, ensure_ascii=False), "application/json; charset=utf-8")
