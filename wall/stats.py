@@ -1,42 +1,434 @@
-"""Headline figures. The full 三率 statistics come with the statistics work (issue #5)."""
+"""三率 statistics: what is counted, for which unit and which period. The rules, in Chinese, as published:
 
+统计口径（每条规则都有测试，见 tests/test_stats_*.py）
+- 统计期间：按北京时间（Asia/Shanghai）的自然日划分，含起点、不含终点 [start, end)，可选日、周（周一起）、
+  月、季度、半年、年或自定义日期范围。
+- 受理量：期间内受理（分派到单位）的诉求数，以受理时间 accepted_at 计。
+- 响应率：在答复时限内首次答复的诉求 / 受理量。尚未答复且答复时限未到的诉求暂不计入分母
+  （既非按时也非超时）；超过时限仍未答复的计为未按时。
+- 办结率：目前已办结的诉求 / 受理量；按时办结率：在办结时限内办结的诉求 / 受理量。
+- 满意率：结果评分不低于满意阈值（默认 4 分，可在“统计规则”中设置）的评价 / 评价数。
+  每一轮答复的评价各算一次；评价归入被评诉求所在的统计期间和单位。另给出态度、速度、结果的平均分。
+- 平均与第 90 百分位首次答复用时：从受理到首次答复，只计已答复的诉求。
+- 重办率：被重办过（评价不满意或回访未解决）的诉求 / 受理量。
+- 转办次数：单位在期间内把诉求转给其他单位的次数（督查员改派和超限被拒的转办不计）。
+- 参与率：期间内至少答复过一条诉求的单位 / 期间内受理过诉求的单位。
+- 联办诉求计入牵头单位和每一个协办单位。
+- 转办诉求计入答复时持有它的单位（未答复的计入当前持有单位），并为转出单位记一次转办。
+- 全校合计中每条诉求只算一次，所以各单位之和可以大于全校合计。
+
+Everything is aggregated in the database (grouped COUNT/SUM/AVG with filters, subqueries for the
+holder of a transferred post), on SQLite and PostgreSQL alike; Python only loops over units and
+sub-intervals, never over posts.
+
+Caching: figures of a period that has ended are cached for STATS_CACHE_SECONDS (default one hour),
+keyed by the period, RULES_VERSION and the satisfaction threshold. A finished period can still
+change through late events (a late reply, a closure, a rating or a reopen of a post received in
+it): those show up once the cached entry expires, which is an honest delay for monthly and yearly
+reports and keeps every write path free of cache invalidation. The running period is never cached.
+"""
+
+import math
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import F
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from wall.models import Post, Rating
+from wall.models import Category, Post, Rating, StatisticsSettings, Transfer, Unit
 
-SATISFIED_RESULT = 4  # a rating counts as satisfied when its result score is at least this
+RULES_VERSION = 1  # bump when a rule above changes, so no cached figure survives it
+LOCAL = ZoneInfo("Asia/Shanghai")
+SATISFIED_RESULT = 4  # the default threshold; StatisticsSettings holds the one in force
+
+
+class PeriodKind:
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+    CUSTOM = "custom"
+
+    CHOICES = [
+        (DAY, _("Day")),
+        (WEEK, _("Week")),
+        (MONTH, _("Month")),
+        (QUARTER, _("Quarter")),
+        (HALF, _("Half-year")),
+        (YEAR, _("Year")),
+        (CUSTOM, _("Custom range")),
+    ]
+
+
+def local_midnight(day):
+    return datetime.combine(day, time.min, tzinfo=LOCAL)
+
+
+def local_today(now=None):
+    return timezone.localtime(now or timezone.now(), LOCAL).date()
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
+class Period:
+    """[first, last] in local days; start and end are the aware instants [start, end)."""
+
+    kind: str
+    first: date
+    last: date
+
+    @property
+    def start(self):
+        return local_midnight(self.first)
+
+    @property
+    def end(self):
+        return local_midnight(self.last + timedelta(days=1))
+
+    def is_finished(self, now=None):
+        return self.end <= (now or timezone.now())
+
+    def steps(self):
+        """The sub-intervals a trend is drawn over: (first day, "day" or "month")."""
+        by_day = self.kind in (PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.MONTH) or (
+            self.kind == PeriodKind.CUSTOM and (self.last - self.first).days < 62
+        )
+        if by_day:
+            return [(self.first + timedelta(days=n), "day") for n in range((self.last - self.first).days + 1)]
+        months, day = [], self.first.replace(day=1)
+        while day <= self.last:
+            months.append((day, "month"))
+            day = _add_months(day, 1)
+        return months
+
+    @property
+    def step_unit(self):
+        return self.steps()[0][1]
+
+    def label(self):
+        if self.first == self.last:
+            return self.first.isoformat()
+        return f"{self.first.isoformat()} – {self.last.isoformat()}"
+
+
+def period_of(kind, day):
+    """The day, week (from Monday), month, quarter, half-year or year holding the local day `day`."""
+    if kind == PeriodKind.DAY:
+        return Period(kind, day, day)
+    if kind == PeriodKind.WEEK:
+        monday = day - timedelta(days=day.weekday())
+        return Period(kind, monday, monday + timedelta(days=6))
+    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}[kind]
+    first = date(day.year, (day.month - 1) // months * months + 1, 1)
+    return Period(kind, first, _add_months(first, months) - timedelta(days=1))
+
+
+def custom_period(first, last):
+    if last < first:
+        first, last = last, first
+    return Period(PeriodKind.CUSTOM, first, last)
+
+
+@dataclass
 class Figures:
-    received: int
-    # Answered within the reply deadline / received, leaving out posts whose deadline is still
-    # ahead and that have no reply yet: they are neither on time nor late so far.
-    response_rate: float | None
-    rated: int
-    satisfaction_rate: float | None  # satisfied ratings / ratings
+    """Counts for one unit (or the whole school) and one period; the rates derive from them."""
+
+    received: int = 0
+    pending: int = 0  # not answered, reply deadline still ahead: left out of the response rate
+    answered: int = 0
+    answered_on_time: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    reopened: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    attitude_sum: int = 0
+    speed_sum: int = 0
+    result_sum: int = 0
+    transfers: int = 0
+    wait_sum: timedelta = timedelta(0)  # acceptance to first reply, summed over the answered posts
+    p90_wait: timedelta | None = None
+    unit_id: int | None = None
+    unit_name: str = ""
+
+    @staticmethod
+    def _ratio(part, whole):
+        return part / whole if whole else None
+
+    @property
+    def response_rate(self):
+        return self._ratio(self.answered_on_time, self.received - self.pending)
+
+    @property
+    def completion_rate(self):
+        return self._ratio(self.closed, self.received)
+
+    @property
+    def on_time_completion_rate(self):
+        return self._ratio(self.closed_on_time, self.received)
+
+    @property
+    def satisfaction_rate(self):
+        return self._ratio(self.satisfied, self.rated)
+
+    @property
+    def reopen_rate(self):
+        return self._ratio(self.reopened, self.received)
+
+    @property
+    def avg_wait(self):
+        return self.wait_sum / self.answered if self.answered else None
+
+    @property
+    def avg_attitude(self):
+        return self._ratio(self.attitude_sum, self.rated)
+
+    @property
+    def avg_speed(self):
+        return self._ratio(self.speed_sum, self.rated)
+
+    @property
+    def avg_result(self):
+        return self._ratio(self.result_sum, self.rated)
+
+    def add(self, counts):
+        for name, value in counts.items():
+            if (name in POST_COUNTS or name in RATING_COUNTS) and value is not None:
+                setattr(self, name, getattr(self, name) + value)
+
+
+# -- the expressions, written once for queries on Post ("") and on Rating ("post__") ---------------
+
+
+def holder_when_answered(prefix=""):
+    """The unit a post counts for: the one holding it at its first reply, else its current unit."""
+    handovers = Transfer.objects.filter(post=OuterRef(f"{prefix}pk")).exclude(kind=Transfer.Kind.REFUSED)
+    before_reply = handovers.filter(created_at__lt=OuterRef(f"{prefix}first_replied_at"))
+    last_before = before_reply.order_by("-created_at", "-pk").values("to_unit")[:1]
+    first_from = handovers.order_by("created_at", "pk").values("from_unit")[:1]
+    current = F(f"{prefix}unit_id")
+    return Case(
+        When(**{f"{prefix}first_replied_at": None}, then=current),
+        default=Coalesce(Subquery(last_before), Subquery(first_from), current, output_field=IntegerField()),
+        output_field=IntegerField(),
+    )
+
+
+def wait_expression():
+    return ExpressionWrapper(F("first_replied_at") - F("accepted_at"), output_field=DurationField())
+
+
+def post_counts(now):
+    answered = Q(first_replied_at__isnull=False)
+    return {
+        "received": Count("pk"),
+        "pending": Count("pk", filter=Q(first_replied_at=None, reply_due_at__gt=now)),
+        "answered": Count("pk", filter=answered),
+        "answered_on_time": Count("pk", filter=answered & Q(first_replied_at__lte=F("reply_due_at"))),
+        "closed": Count("pk", filter=Q(status=Post.Status.CLOSED)),
+        "closed_on_time": Count("pk", filter=Q(status=Post.Status.CLOSED, closed_at__lte=F("resolution_due_at"))),
+        "reopened": Count("pk", filter=Q(round__gt=1)),
+        "wait_sum": Sum(wait_expression(), filter=answered),
+    }
+
+
+def rating_counts(threshold):
+    return {
+        "rated": Count("pk"),
+        "satisfied": Count("pk", filter=Q(result__gte=threshold)),
+        "attitude_sum": Sum("attitude"),
+        "speed_sum": Sum("speed"),
+        "result_sum": Sum("result"),
+    }
+
+
+POST_COUNTS = tuple(post_counts(None))
+RATING_COUNTS = tuple(rating_counts(SATISFIED_RESULT))
+
+
+def received_in(period):
+    return Post.objects.filter(accepted_at__gte=period.start, accepted_at__lt=period.end)
+
+
+def ratings_of(posts):
+    return Rating.objects.filter(post__in=posts.values("pk"))
+
+
+def satisfied_threshold():
+    return StatisticsSettings.load().satisfied_at_or_above
+
+
+def p90(posts, answered):
+    """The 90th percentile (nearest rank) of the waits of posts, of which `answered` have a reply.
+
+    Sorted and picked in the database: one query, whatever the number of posts.
+    """
+    if not answered:
+        return None
+    rank = math.ceil(0.9 * answered) - 1
+    waits = posts.filter(first_replied_at__isnull=False).annotate(wait=wait_expression())
+    return waits.order_by("wait").values_list("wait", flat=True)[rank]
+
+
+# -- the figures ---------------------------------------------------------------------------------
+
+
+def _cached(name, period, compute, now):
+    if not period.is_finished(now):
+        return compute()
+    threshold = satisfied_threshold()
+    key = f"wall-stats:v{RULES_VERSION}:t{threshold}:{name}:{period.kind}:{period.first}:{period.last}"
+    return cache.get_or_set(key, compute, getattr(settings, "STATS_CACHE_SECONDS", 3600))
+
+
+def overall(period, now=None):
+    """The whole school: every post once, however many units handled it."""
+    now = now or timezone.now()
+    return _cached("overall", period, lambda: _overall(period, now), now)
+
+
+def _overall(period, now):
+    posts = received_in(period)
+    figures = Figures()
+    figures.add(posts.aggregate(**post_counts(now)))
+    figures.add(ratings_of(posts).aggregate(**rating_counts(satisfied_threshold())))
+    figures.transfers = transfers_in(period).count()
+    figures.p90_wait = p90(posts, figures.answered)
+    return figures
+
+
+def transfers_in(period):
+    return Transfer.objects.filter(kind=Transfer.Kind.TRANSFER, created_at__gte=period.start, created_at__lt=period.end)
+
+
+def by_unit(period, now=None):
+    """One Figures per unit (all units, also those without posts), in the units' order."""
+    now = now or timezone.now()
+    return _cached("by_unit", period, lambda: _by_unit(period, now), now)
+
+
+def _by_unit(period, now):
+    threshold = satisfied_threshold()
+    posts = received_in(period)
+    rows = {unit.pk: Figures(unit_id=unit.pk, unit_name=unit.name) for unit in Unit.objects.all()}
+
+    def add(grouped, unit_field):
+        for counts in grouped:
+            if counts[unit_field] in rows:
+                rows[counts[unit_field]].add(counts)
+
+    # Lead (holder) and co-handling units, each grouped in one query.
+    add(posts.annotate(holder=holder_when_answered()).values("holder").annotate(**post_counts(now)), "holder")
+    add(posts.values("co_units").annotate(**post_counts(now)), "co_units")
+    ratings = ratings_of(posts)
+    add(
+        ratings.annotate(holder=holder_when_answered("post__")).values("holder").annotate(**rating_counts(threshold)),
+        "holder",
+    )
+    add(ratings.values("post__co_units").annotate(**rating_counts(threshold)), "post__co_units")
+    for counts in transfers_in(period).values("from_unit").annotate(count=Count("pk")):
+        rows[counts["from_unit"]].transfers = counts["count"]
+    for row in rows.values():
+        row.p90_wait = p90(unit_posts_in(posts, row.unit_id), row.answered)
+    return list(rows.values())
+
+
+def unit_posts_in(posts, unit_id):
+    """posts counted for the unit: held when answered, or co-handled."""
+    co_handled = Post.co_units.through.objects.filter(unit_id=unit_id).values("post_id")
+    return posts.annotate(holder=holder_when_answered()).filter(Q(holder=unit_id) | Q(pk__in=co_handled))
+
+
+def participation(rows):
+    """(units that answered at least one post, units that received one)."""
+    received = [row for row in rows if row.received]
+    return sum(1 for row in received if row.answered), len(received)
+
+
+def trend(period, now=None):
+    """Overall figures per sub-interval: [(first day, Figures)], every sub-interval present."""
+    now = now or timezone.now()
+    return _cached("trend", period, lambda: _trend(period, now), now)
+
+
+def _truncate(step_unit, name):
+    trunc = TruncDay if step_unit == "day" else TruncMonth
+    return trunc(name, tzinfo=LOCAL)
+
+
+def _as_day(value):
+    return timezone.localtime(value, LOCAL).date() if isinstance(value, datetime) else value
+
+
+def _trend(period, now):
+    step_unit = period.step_unit
+    points = {day: Figures() for day, _unit in period.steps()}
+    posts = received_in(period)
+    grouped = posts.annotate(step=_truncate(step_unit, "accepted_at")).values("step").annotate(**post_counts(now))
+    rating_steps = ratings_of(posts).annotate(step=_truncate(step_unit, "post__accepted_at")).values("step")
+    for counts in [*grouped, *rating_steps.annotate(**rating_counts(satisfied_threshold()))]:
+        day = max(_as_day(counts["step"]), period.first)  # a month begun before a custom range
+        if day in points:
+            points[day].add(counts)
+    return list(points.items())
+
+
+def by_category(period, now=None):
+    """Posts received per category and sub-interval: (categories, [(first day, {category id: n})])."""
+    now = now or timezone.now()
+    return _cached("by_category", period, lambda: _by_category(period), now)
+
+
+def _by_category(period):
+    points = {day: {} for day, _unit in period.steps()}
+    grouped = (
+        received_in(period)
+        .annotate(step=_truncate(period.step_unit, "accepted_at"))
+        .values("step", "category")
+        .annotate(count=Count("pk"))
+    )
+    for counts in grouped:
+        day = max(_as_day(counts["step"]), period.first)
+        if day in points:
+            points[day][counts["category"]] = counts["count"]
+    used = {category for counts in points.values() for category in counts}
+    categories = [(category.pk, category.name) for category in Category.objects.filter(pk__in=used)]
+    return categories, list(points.items())
+
+
+# -- the home page's headline, kept for home/ --------------------------------------------------
 
 
 def month_start(now=None):
-    now = timezone.localtime(now or timezone.now())
+    now = timezone.localtime(now or timezone.now(), LOCAL)
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def figures_since(start, now=None):
+    """Overall figures of the posts received from start until now (the home page's "this month")."""
     now = now or timezone.now()
-    received = Post.objects.filter(accepted_at__gte=start)
-    answered_on_time = received.filter(first_replied_at__lte=F("reply_due_at")).count()
-    undecided = received.filter(first_replied_at=None, reply_due_at__gt=now).count()
-    total = received.count()
-    ratings = Rating.objects.filter(created_at__gte=start)
-    rated = ratings.count()
-    satisfied = ratings.filter(result__gte=SATISFIED_RESULT).count()
-    return Figures(
-        received=total,
-        response_rate=answered_on_time / (total - undecided) if total > undecided else None,
-        rated=rated,
-        satisfaction_rate=satisfied / rated if rated else None,
-    )
+    first = timezone.localtime(start, LOCAL).date()
+    return _overall(custom_period(first, local_today(now)), now)

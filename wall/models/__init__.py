@@ -12,6 +12,7 @@ from .posts import (
     Transfer,
     TransitionError,
 )
+from .statistics import StatisticsSettings
 from .units import Category, Kind, Unit
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Post",
     "PostPhoto",
     "Rating",
+    "StatisticsSettings",
     "Reply",
     "ReturnVisit",
     "Transfer",

@@ -179,10 +179,12 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["unit", "status"]),
+            models.Index(fields=["accepted_at", "unit"]),  # the statistics' period filter
         ]
         permissions = [
             ("moderate_post", _("Can screen, route and publish posts")),
             ("supervise_all", _("Can supervise every unit's posts and re-assign them")),
+            ("view_statistics", _("Can see every unit's statistics, rankings and ledgers")),
         ]
 
     def __str__(self):
