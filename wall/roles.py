@@ -36,6 +36,11 @@ def may_view_statistics(user):
     return user is not None and user.is_active and user.has_perm("wall.view_statistics")
 
 
+def reads_every_units_ledgers(user):
+    """A statistics reader who watches some units as a supervisor sees those units' ledgers only."""
+    return is_editor(user) or is_global_supervisor(user) or not supervises_any_unit(user)
+
+
 def is_staff_member(user):
     return is_editor(user) or handles_any_unit(user) or supervises_any_unit(user)
 

@@ -59,6 +59,69 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 SATISFIED_RESULT = 4  # the default threshold; StatisticsSettings holds the one in force
 
 
+# The rules above, as the pages show them (Chinese in the zh_Hans catalog).
+DEFINITIONS = [
+    (
+        _("Period"),
+        _(
+            "Calendar days in Beijing time (Asia/Shanghai), from the first day's midnight up to but not "
+            "including the midnight after the last day. Weeks start on Monday."
+        ),
+    ),
+    (_("Received"), _("Posts accepted and routed to a unit in the period, counted by the time of acceptance.")),
+    (
+        _("Response rate"),
+        _(
+            "Posts first answered within the reply deadline / posts received. Posts not answered yet whose "
+            "deadline is still ahead are left out until they are answered or late."
+        ),
+    ),
+    (
+        _("Completion rate"),
+        _("Posts closed now / posts received; on time: closed within the resolution deadline / posts received."),
+    ),
+    (
+        _("Satisfaction rate"),
+        _(
+            "Ratings whose result score reaches the satisfaction threshold (%(threshold)s points, set under "
+            "statistics rules) / ratings. Each reply round's rating counts once, in the period and for the "
+            "unit of the rated post. The average attitude, speed and result scores are shown too."
+        ),
+    ),
+    (
+        _("Time to first reply"),
+        _(
+            "From acceptance to the first reply, answered posts only: the average, and the time within which "
+            "nine in ten posts were answered (the 90th percentile)."
+        ),
+    ),
+    (_("Reopen rate"), _("Posts reopened at least once (unsatisfied rating or return visit) / posts received.")),
+    (
+        _("Transfers out"),
+        _(
+            "How often the unit transferred a post to another unit in the period (re-assignments by "
+            "supervisors and refused transfers are not counted)."
+        ),
+    ),
+    (_("Participation"), _("Units that answered at least one post / units that received at least one post.")),
+    (
+        _("Co-handled and transferred posts"),
+        _(
+            "A co-handled post counts for the lead unit and for every co-handling unit. A transferred post "
+            "counts for the unit that held it when it was first answered (if unanswered: the unit holding "
+            "it now) and as a transfer for the unit that passed it on. The whole school counts every post "
+            "once, so the units' numbers may add up to more."
+        ),
+    ),
+]
+
+
+def definitions():
+    """[(term, definition)] with the satisfaction threshold in force filled in."""
+    threshold = satisfied_threshold()
+    return [(term, str(text).replace("%(threshold)s", str(threshold))) for term, text in DEFINITIONS]
+
+
 class PeriodKind:
     DAY = "day"
     WEEK = "week"
@@ -301,7 +364,7 @@ def _cached(name, period, compute, now):
         return compute()
     threshold = satisfied_threshold()
     key = f"wall-stats:v{RULES_VERSION}:t{threshold}:{name}:{period.kind}:{period.first}:{period.last}"
-    return cache.get_or_set(key, compute, getattr(settings, "STATS_CACHE_SECONDS", 3600))
+    return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
 
 
 def overall(period, now=None):

@@ -4,7 +4,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_float, env_str
+from .env import env_float, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ECHOWALL_VAR_DIR", str(BASE_DIR / "var")))
@@ -156,3 +156,6 @@ if ELASTICSEARCH_INDEX != ELASTICSEARCH_INDEX.lower():
 ECHOWALL_SEARCH_BACKEND = (
     "search.backends.elastic.ElasticsearchBackend" if ELASTICSEARCH_URL else "search.backends.embedded.EmbeddedBackend"
 )
+
+# Seconds the figures of a finished period stay cached; late events in it show after at most this.
+STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 3600)
