@@ -13,4 +13,5 @@ urlpatterns = [
     path("track/<str:token>/reopen/", views.reopen, name="reopen"),
     path("my/posts/", views.my_posts, name="my_posts"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("stats/", views.transparency, name="transparency"),
 ]
