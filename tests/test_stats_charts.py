@@ -26,4 +26,4 @@ def test_it_stacks_category_bars_to_the_tallest_total():
 def test_it_labels_at_most_eight_days_on_the_axis():
     labels = [str(day) for day in range(1, 32)]
     chart = charts.rate_chart(labels, [None] * 31)
-    assert len(chart["x_labels"]) <= 8 and chart["path"] == ""
+    assert len(chart["x_labels"]) <= 6 and chart["path"] == ""

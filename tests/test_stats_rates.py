@@ -189,3 +189,21 @@ def test_it_needs_as_many_queries_for_many_posts_as_for_one():
         for _ in range(5):
             make_accepted_post(editor, unit).reply(handler, "已处理", is_public=True)
         assert queries() == one
+
+
+def test_it_finds_the_90th_percentile_wait_by_nearest_rank_for_lead_and_co_units():
+    lead, co = make_unit("后勤管理处"), make_unit("保卫处")
+    editor, handler = make_editor(), make_handler(lead)
+    for hours in range(1, 12):  # waits of 1 … 11 hours
+        with at(2):
+            post = make_accepted_post(editor, lead)
+            if hours > 8:
+                post.add_co_units(handler, [co])  # co-handles the 9, 10 and 11 hour ones
+        with at(2, 10 + hours):
+            post.reply(handler, "已处理", is_public=True)
+    with at(10):
+        rows = stats.by_unit(MONTH)
+        figures = stats.overall(MONTH)
+    assert unit_row(rows, lead).p90_wait == timedelta(hours=10)  # rank ceil(0.9 × 11) = 10
+    assert unit_row(rows, co).p90_wait == timedelta(hours=11)  # rank ceil(0.9 × 3) = 3
+    assert figures.p90_wait == timedelta(hours=10)

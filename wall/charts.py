@@ -40,7 +40,7 @@ def _x_positions(count):
     return [LEFT + step * (index + 0.5) for index in range(count)], step
 
 
-def _x_labels(labels, positions, most=8):
+def _x_labels(labels, positions, most=6):
     every = max(1, -(-len(labels) // most))  # ceiling division: at most `most` labels
     return [
         Mark(x, HEIGHT - 8, title=label)

@@ -85,6 +85,7 @@ def ranking(period, sort=DEFAULT_SORT, descending=True):
     rows = stats.by_unit(period)
     with_value = [row for row in rows if getattr(row, sort) is not None]
     without = [row for row in rows if getattr(row, sort) is None]
+    with_value.sort(key=lambda row: row.unit_name)  # ties keep the units' names in order
     with_value.sort(key=lambda row: getattr(row, sort), reverse=descending)
     return with_value + sorted(without, key=lambda row: row.unit_name)
 
