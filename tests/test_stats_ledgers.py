@@ -110,3 +110,28 @@ def test_it_lists_for_leaders_without_links_to_case_files_they_cannot_open(clien
     with at(3, 20):
         content = client.get(ledger("unfinished") + MARCH).content.decode()
     assert "热水不热" in content and 'href="/admin/wall/posts/' not in content
+
+
+def test_it_compiles_a_units_month_with_each_posts_timeline(client):
+    first, second = make_unit("教务处"), make_unit("研究生院")
+    editor, first_handler, second_handler = make_editor(), make_handler(first), make_handler(second)
+    with at(3, 2):
+        post = make_accepted_post(editor, first, title="研究生选课")
+    with at(3, 2, 11):
+        post.transfer(first_handler, second, "研究生的事")
+    with at(3, 2, 15):
+        post.reply(second_handler, "已处理", is_public=True)
+        post.rate(5, 4, 3)
+    with at(3, 3):
+        post.close(second_handler)
+    with at(4, 2):
+        make_accepted_post(editor, second, title="四月的诉求")
+    client.force_login(make_user(groups=["校领导"]))
+    url = reverse("wall_admin:ledger_csv", args=["compiled"]) + MARCH + f"&unit={second.pk}"
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert rows[0] == ["月汇编台账", "2026-03-01 – 2026-03-31"]
+    (row,) = rows[2:]
+    assert row[1] == "研究生选课" and row[5] == "已办结"
+    assert row[6] == "2026-03-02 10:00" and row[11] == "2026-03-02 15:00" and row[12] == "2026-03-03 10:00"
+    assert row[13] == "2026-03-02 11:00 教务处 → 研究生院"
+    assert row[14] == "5/4/3"

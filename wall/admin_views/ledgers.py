@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from wagtail.admin.paginator import WagtailPaginator
 
 from wall import roles
 from wall.admin_forms import LedgerForm
-from wall.models import Post, Unit
+from wall.models import Post, Rating, Unit
 
 from .base import LIST_RELATED, header
 from .queues import POSTS_PER_PAGE
@@ -34,6 +35,8 @@ LEDGERS = {
         Ledger("overdue", gettext_lazy("Overdue posts"), lambda posts: posts.overdue()),
         Ledger("key-supervision", gettext_lazy("Key supervision posts"), lambda posts: posts.key_supervision()),
         Ledger("reopened", gettext_lazy("Reopened posts"), lambda posts: posts.reopened()),
+        # 月汇编台账: choose a unit and a month; the CSV holds each post's timeline and outcome.
+        Ledger("compiled", gettext_lazy("Compiled ledger"), lambda posts: posts),
     ]
 }
 CSV_HEADINGS = [
@@ -48,6 +51,10 @@ CSV_HEADINGS = [
     gettext_lazy("Resolution due"),
     gettext_lazy("Reply rounds"),
     gettext_lazy("Key supervision"),
+    gettext_lazy("First replied at"),
+    gettext_lazy("Closed at"),
+    gettext_lazy("Transfers"),
+    gettext_lazy("Ratings (attitude/speed/result)"),
 ]
 
 
@@ -62,7 +69,10 @@ def _ledger_posts(request, name):
     units = Unit.objects.all() if roles.reads_every_units_ledgers(user) else user.supervised_units.all()
     form = LedgerForm(request.GET or None, units=units)
     selected = LEDGERS[name].select(form.filter(posts))
-    return form, selected.select_related(*LIST_RELATED).prefetch_related("co_units").order_by("accepted_at", "pk")
+    selected = selected.select_related(*LIST_RELATED).prefetch_related(
+        "co_units", "transfers__from_unit", "transfers__to_unit", Prefetch("ratings", Rating.objects.order_by("round"))
+    )
+    return form, selected.order_by("accepted_at", "pk")
 
 
 def ledger(request, name="unfinished"):
@@ -87,8 +97,15 @@ def ledger(request, name="unfinished"):
     )
 
 
+def _when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def _csv_row(post):
-    local = timezone.localtime
+    transfers = "；".join(
+        f"{_when(transfer.created_at)} {transfer.from_unit} → {transfer.to_unit}" for transfer in post.transfers.all()
+    )
+    ratings = "；".join(f"{rating.attitude}/{rating.speed}/{rating.result}" for rating in post.ratings.all())
     return [
         post.pk,
         post.title,
@@ -96,11 +113,15 @@ def _csv_row(post):
         "、".join(unit.name for unit in post.co_units.all()),
         post.category,
         post.get_status_display(),
-        local(post.accepted_at).strftime("%Y-%m-%d %H:%M") if post.accepted_at else "",
-        local(post.reply_due_at).strftime("%Y-%m-%d %H:%M") if post.reply_due_at else "",
-        local(post.resolution_due_at).strftime("%Y-%m-%d %H:%M") if post.resolution_due_at else "",
+        _when(post.accepted_at),
+        _when(post.reply_due_at),
+        _when(post.resolution_due_at),
         post.round,
         _("Yes") if post.is_key_supervision else "",
+        _when(post.first_replied_at),
+        _when(post.closed_at),
+        transfers,
+        ratings,
     ]
 
 
