@@ -59,3 +59,13 @@ def test_it_has_no_rates_before_anything_is_received(client):
     response = client.get(URL)
     assert response.status_code == 200
     assert "—" in response.content.decode()
+
+
+def test_it_recounts_a_running_period_at_most_every_five_minutes(client):
+    houqin = _march_posts()
+    with time_machine.travel(datetime(2026, 3, 20, 9, 0, tzinfo=SH), tick=False):
+        assert "<dd>2</dd>" in client.get(URL).content.decode()  # received this month
+        make_accepted_post(make_editor(), houqin)
+        assert "<dd>3</dd>" not in client.get(URL).content.decode()  # a visitor cannot make it recount a year
+    with time_machine.travel(datetime(2026, 3, 20, 9, 6, tzinfo=SH), tick=False):
+        assert "<dd>3</dd>" in client.get(URL).content.decode()

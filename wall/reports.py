@@ -80,9 +80,9 @@ def headline(figures, participation=None):
     return items
 
 
-def ranking(period, sort=DEFAULT_SORT, descending=True):
+def ranking(period, sort=DEFAULT_SORT, descending=True, max_age=None):
     """All units' figures for the period, sorted by one column (rows without a value last)."""
-    rows = stats.by_unit(period)
+    rows = stats.by_unit(period, max_age=max_age)
     with_value = [row for row in rows if getattr(row, sort) is not None]
     without = [row for row in rows if getattr(row, sort) is None]
     with_value.sort(key=lambda row: row.unit_name)  # ties keep the units' names in order

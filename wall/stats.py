@@ -57,6 +57,7 @@ from django.utils.translation import gettext_lazy as _
 from wall.models import Category, Post, Rating, StatisticsSettings, Transfer, Unit
 
 RULES_VERSION = 1  # bump when a rule above changes, so no cached figure survives it
+RECENT_SECONDS = 300  # how old the public page's and the dashboards' figures of a running period may be
 LOCAL = ZoneInfo("Asia/Shanghai")
 SATISFIED_RESULT = 4  # the default threshold; StatisticsSettings holds the one in force
 
@@ -406,18 +407,26 @@ def p90(posts, answered):
 # -- the figures ---------------------------------------------------------------------------------
 
 
-def _cached(name, period, compute, now):
-    if not period.is_finished(now):
-        return compute()
+def _cached(name, period, compute, now, max_age=None):
+    """Figures of a finished period from the cache; of a running one only if max_age (seconds) allows."""
     threshold = satisfied_threshold()
     key = f"wall-stats:v{RULES_VERSION}:t{threshold}:{name}:{period.kind}:{period.first}:{period.last}"
-    return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
+    if period.is_finished(now):
+        return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
+    if max_age:
+        return cache.get_or_set(f"{key}:running:{max_age}", compute, max_age)
+    return compute()
 
 
-def overall(period, now=None):
-    """The whole school: every post once, however many units handled it."""
+def overall(period, now=None, max_age=None):
+    """The whole school: every post once, however many units handled it.
+
+    max_age: for pages anyone may load often (the public page, dashboards), accept figures of a
+    running period up to this many seconds old, so visitors cannot make the database recount a year
+    on every request.
+    """
     now = now or timezone.now()
-    return _cached("overall", period, lambda: _overall(period, now), now)
+    return _cached("overall", period, lambda: _overall(period, now), now, max_age)
 
 
 def _overall(period, now):
@@ -434,10 +443,10 @@ def transfers_in(period):
     return Transfer.objects.filter(kind=Transfer.Kind.TRANSFER, created_at__gte=period.start, created_at__lt=period.end)
 
 
-def by_unit(period, now=None):
+def by_unit(period, now=None, max_age=None):
     """One Figures per unit (all units, also those without posts), in the units' order."""
     now = now or timezone.now()
-    return _cached("by_unit", period, lambda: _by_unit(period, now), now)
+    return _cached("by_unit", period, lambda: _by_unit(period, now), now, max_age)
 
 
 def _by_unit(period, now):

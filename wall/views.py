@@ -124,6 +124,10 @@ def _may_see_private_photo(request, photo):
     return post.poster_id == user.pk or Post.objects.visible_to(user).filter(pk=post.pk).exists()
 
 
+def _public_ranking(period):
+    return reports.ranking(period, "received", max_age=stats.RECENT_SECONDS)
+
+
 def transparency(request):
     """The public statistics page: aggregate figures only, never a post's content."""
     today = stats.local_today()
@@ -136,8 +140,8 @@ def transparency(request):
         {
             "title": title,
             "period": period,
-            "headline": reports.headline(stats.overall(period)),
-            "units": reports.public_table(reports.ranking(period, "received")) if publish_units else None,
+            "headline": reports.headline(stats.overall(period, max_age=stats.RECENT_SECONDS)),
+            "units": reports.public_table(_public_ranking(period)) if publish_units else None,
         }
         for title, period in periods
     ]

@@ -167,7 +167,7 @@ class UnitFiguresPanel(Component):
         queue = dict(
             Post.objects.awaiting_reply().filter(unit__in=mine).order_by().values_list("unit").annotate(n=Count("pk"))
         )
-        rows = [row for row in stats.by_unit(period) if row.unit_id in mine]
+        rows = [row for row in stats.by_unit(period, max_age=stats.RECENT_SECONDS) if row.unit_id in mine]
         return {
             "period": period,
             "rows": [(row.unit_name, queue.get(row.unit_id, 0), reports.headline(row)) for row in rows],
@@ -184,7 +184,7 @@ class SchoolFiguresPanel(Component):
 
     def get_context_data(self, parent_context):
         period = stats.period_of(stats.PeriodKind.MONTH, stats.local_today())
-        return {"period": period, "headline": reports.headline(stats.overall(period))}
+        return {"period": period, "headline": reports.headline(stats.overall(period, max_age=stats.RECENT_SECONDS))}
 
 
 @hooks.register("construct_homepage_panels")
