@@ -5,7 +5,8 @@
   月、季度、半年、年或自定义日期范围。
 - 受理量：期间内受理（分派到单位）的诉求数，以受理时间 accepted_at 计。
 - 响应率：在答复时限内首次答复的诉求 / 受理量。尚未答复且答复时限未到的诉求暂不计入分母
-  （既非按时也非超时）；超过时限仍未答复的计为未按时。
+  （既非按时也非超时）；超过时限仍未答复的计为未按时。答复时限以诉求当前的时限为准：转办后接收单位
+  重新计时；重办后首次答复时间不变，所以重办不改变响应率。
 - 办结率：目前已办结的诉求 / 受理量；按时办结率：在办结时限内办结的诉求 / 受理量。
 - 满意率：结果评分不低于满意阈值（默认 4 分，可在“统计规则”中设置）的评价 / 评价数。
   每一轮答复的评价各算一次；评价归入被评诉求所在的统计期间和单位。另给出态度、速度、结果的平均分。
@@ -28,7 +29,6 @@ it): those show up once the cached entry expires, which is an honest delay for m
 reports and keeps every write path free of cache invalidation. The running period is never cached.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -381,7 +381,7 @@ RATING_COUNTS = tuple(rating_counts(SATISFIED_RESULT))
 
 
 def received_in(period):
-    return Post.objects.filter(accepted_at__gte=period.start, accepted_at__lt=period.end)
+    return Post.objects.accepted_between(period.start, period.end)
 
 
 def ratings_of(posts):
@@ -399,7 +399,7 @@ def p90(posts, answered):
     """
     if not answered:
         return None
-    rank = math.ceil(0.9 * answered) - 1
+    rank = (9 * answered + 9) // 10 - 1  # ceil(0.9 n) - 1, in integers: no float rounding to mind
     waits = posts.filter(first_replied_at__isnull=False).annotate(wait=wait_expression())
     return timedelta(seconds=waits.order_by("wait").values_list("wait", flat=True)[rank])
 
