@@ -136,3 +136,11 @@ def test_it_falls_back_to_this_month_on_a_bad_period(client, march):
         response = client.get(RANKING + "?kind=century&day=yesterday")
     assert response.status_code == 200
     assert date(2026, 3, 1).isoformat() in response.content.decode()
+
+
+def test_it_keeps_the_period_when_the_sort_column_is_unknown(client, march):
+    client.force_login(_leader())
+    with at(20):
+        response = client.get(RANKING + "?kind=year&day=2026-03-10&sort=bogus")
+    assert "2026-01-01 – 2026-12-31" in response.content.decode()
+    assert 'aria-sort="descending"' in response.content.decode()  # by the response rate, the default

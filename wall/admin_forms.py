@@ -179,16 +179,17 @@ class PeriodForm(forms.Form):
 
 
 class RankingForm(PeriodForm):
-    sort = forms.ChoiceField(label=_("Sort by"), choices=[], required=False)
+    # A CharField, not a ChoiceField: a stale or mistyped column must not throw away the period too.
+    sort = forms.CharField(label=_("Sort by"), required=False, widget=forms.Select)
     ascending = forms.BooleanField(label=_("Lowest first"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sort"].choices = [(column.key, column.label) for column in reports.COLUMNS]
+        self.fields["sort"].widget.choices = [(column.key, column.label) for column in reports.COLUMNS]
 
     def sort_key(self):
         key = self.cleaned_data.get("sort") if self.is_valid() else None
-        return key or reports.DEFAULT_SORT
+        return key if key in reports.COLUMN_KEYS else reports.DEFAULT_SORT
 
     def is_descending(self):
         return not (self.is_valid() and self.cleaned_data["ascending"])
