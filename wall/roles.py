@@ -35,6 +35,16 @@ def supervises_any_unit(user):
     return is_global_supervisor(user) or (user is not None and user.is_active and user.supervised_units.exists())
 
 
+def may_view_statistics(user):
+    """Leaders, supervisors, global supervisors and editors read every unit's figures and ledgers."""
+    return user is not None and user.is_active and user.has_perm("wall.view_statistics")
+
+
+def reads_every_units_ledgers(user):
+    """A statistics reader who watches some units as a supervisor sees those units' ledgers only."""
+    return is_editor(user) or is_global_supervisor(user) or not supervises_any_unit(user)
+
+
 def is_staff_member(user):
     return is_editor(user) or handles_any_unit(user) or supervises_any_unit(user)
 
@@ -55,11 +65,13 @@ ROLE_GROUPS = {
         "wall.change_calendarday",
         "wall.delete_calendarday",
         "wall.change_handlingsettings",
+        "wall.change_statisticssettings",
+        "wall.view_statistics",
     ],
     "信息员": ["wagtailadmin.access_admin"],
-    "督查员": ["wagtailadmin.access_admin"],
-    "全局督办员": ["wagtailadmin.access_admin", "wall.supervise_all"],
-    "校领导": ["wagtailadmin.access_admin"],
+    "督查员": ["wagtailadmin.access_admin", "wall.view_statistics"],
+    "全局督办员": ["wagtailadmin.access_admin", "wall.supervise_all", "wall.view_statistics"],
+    "校领导": ["wagtailadmin.access_admin", "wall.view_statistics"],
 }
 
 

@@ -1,42 +1,576 @@
-"""Headline figures. The full 三率 statistics come with the statistics work (issue #5)."""
+"""三率 statistics: what is counted, for which unit and which period. The rules, in Chinese, as published:
+
+统计口径（每条规则都有测试，见 tests/test_stats_*.py）
+- 统计期间：按北京时间（Asia/Shanghai）的自然日划分，含起点、不含终点 [start, end)，可选日、周（周一起）、
+  月、季度、半年、年或自定义日期范围。
+- 受理量：期间内受理（分派到单位）的诉求数，以受理时间 accepted_at 计。
+- 响应率：在答复时限内首次答复的诉求 / 受理量。尚未答复且答复时限未到的诉求暂不计入分母
+  （既非按时也非超时）；超过时限仍未答复的计为未按时。答复时限以诉求当前的时限为准：转办后接收单位
+  重新计时；重办后首次答复时间不变，所以重办不改变响应率。
+- 办结率：目前已办结的诉求 / 受理量；按时办结率：在办结时限内办结的诉求 / 受理量。
+- 满意率：结果评分不低于满意阈值（默认 4 分，可在“统计规则”中设置）的评价 / 评价数。
+  每一轮答复的评价各算一次；评价归入被评诉求所在的统计期间和单位。另给出态度、速度、结果的平均分。
+- 平均与第 90 百分位首次答复用时：从受理到首次答复，只计已答复的诉求。
+- 重办率：被重办过（评价不满意或回访未解决）的诉求 / 受理量。
+- 转办次数：单位在期间内把诉求转给其他单位的次数（督查员改派和超限被拒的转办不计）。
+- 参与率：期间内至少答复过一条诉求的单位 / 期间内受理过诉求的单位。
+- 联办诉求计入牵头单位和每一个协办单位。
+- 转办诉求计入答复时持有它的单位（未答复的计入当前持有单位），并为转出单位记一次转办。
+- 全校合计中每条诉求只算一次，所以各单位之和可以大于全校合计。
+
+Everything is aggregated in the database (grouped COUNT/SUM/AVG with filters, subqueries for the
+holder of a transferred post), on SQLite and PostgreSQL alike; Python only loops over units and
+sub-intervals, never over posts.
+
+Caching: figures of a period that has ended are cached for STATS_CACHE_SECONDS (default one hour),
+keyed by the period, RULES_VERSION and the satisfaction threshold. A finished period can still
+change through late events (a late reply, a closure, a rating or a reopen of a post received in
+it): those show up once the cached entry expires, which is an honest delay for monthly and yearly
+reports and keeps every write path free of cache invalidation. The running period is never cached.
+"""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import F
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from wall.models import Post, Rating
+from wall.models import Category, Post, Rating, StatisticsSettings, Transfer, Unit
 
-SATISFIED_RESULT = 4  # a rating counts as satisfied when its result score is at least this
+RULES_VERSION = 1  # bump when a rule above changes, so no cached figure survives it
+RECENT_SECONDS = 300  # how old the public page's and the dashboards' figures of a running period may be
+LOCAL = ZoneInfo("Asia/Shanghai")
+SATISFIED_RESULT = 4  # the default threshold; StatisticsSettings holds the one in force
+
+
+# The rules above, as the pages show them (Chinese in the zh_Hans catalog).
+DEFINITIONS = [
+    (
+        _("Period"),
+        _(
+            "Calendar days in Beijing time (Asia/Shanghai), from the first day's midnight up to but not "
+            "including the midnight after the last day. Weeks start on Monday."
+        ),
+    ),
+    (_("Received"), _("Posts accepted and routed to a unit in the period, counted by the time of acceptance.")),
+    (
+        _("Response rate"),
+        _(
+            "Posts first answered within the reply deadline / posts received. Posts not answered yet whose "
+            "deadline is still ahead are left out until they are answered or late."
+        ),
+    ),
+    (
+        _("Completion rate"),
+        _("Posts closed now / posts received; on time: closed within the resolution deadline / posts received."),
+    ),
+    (
+        _("Satisfaction rate"),
+        _(
+            "Ratings whose result score reaches the satisfaction threshold (%(threshold)s points, set under "
+            "statistics rules) / ratings. Each reply round's rating counts once, in the period and for the "
+            "unit of the rated post. The average attitude, speed and result scores are shown too."
+        ),
+    ),
+    (
+        _("Time to first reply"),
+        _(
+            "From acceptance to the first reply, answered posts only: the average, and the time within which "
+            "nine in ten posts were answered (the 90th percentile)."
+        ),
+    ),
+    (_("Reopen rate"), _("Posts reopened at least once (unsatisfied rating or return visit) / posts received.")),
+    (
+        _("Transfers out"),
+        _(
+            "How often the unit transferred a post to another unit in the period (re-assignments by "
+            "supervisors and refused transfers are not counted)."
+        ),
+    ),
+    (_("Participation"), _("Units that answered at least one post / units that received at least one post.")),
+    (
+        _("Co-handled and transferred posts"),
+        _(
+            "A co-handled post counts for the lead unit and for every co-handling unit. A transferred post "
+            "counts for the unit that held it when it was first answered (if unanswered: the unit holding "
+            "it now) and as a transfer for the unit that passed it on. The whole school counts every post "
+            "once, so the units' numbers may add up to more."
+        ),
+    ),
+]
+
+
+def definitions():
+    """[(term, definition)] with the satisfaction threshold in force filled in."""
+    threshold = satisfied_threshold()
+    return [(term, str(text).replace("%(threshold)s", str(threshold))) for term, text in DEFINITIONS]
+
+
+class PeriodKind:
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+    CUSTOM = "custom"
+
+    CHOICES = [
+        (DAY, _("Day")),
+        (WEEK, _("Week")),
+        (MONTH, _("Month")),
+        (QUARTER, _("Quarter")),
+        (HALF, _("Half-year")),
+        (YEAR, _("Year")),
+        (CUSTOM, _("Custom range")),
+    ]
+
+
+def local_midnight(day):
+    return datetime.combine(day, time.min, tzinfo=LOCAL)
+
+
+def local_today(now=None):
+    return timezone.localtime(now or timezone.now(), LOCAL).date()
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
+class Period:
+    """[first, last] in local days; start and end are the aware instants [start, end)."""
+
+    kind: str
+    first: date
+    last: date
+
+    @property
+    def start(self):
+        return local_midnight(self.first)
+
+    @property
+    def end(self):
+        return local_midnight(self.last + timedelta(days=1))
+
+    def is_finished(self, now=None):
+        return self.end <= (now or timezone.now())
+
+    def steps(self):
+        """The sub-intervals a trend is drawn over: (first day, "day" or "month")."""
+        by_day = self.kind in (PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.MONTH) or (
+            self.kind == PeriodKind.CUSTOM and (self.last - self.first).days < 62
+        )
+        if by_day:
+            return [(self.first + timedelta(days=n), "day") for n in range((self.last - self.first).days + 1)]
+        months, day = [], self.first.replace(day=1)
+        while day <= self.last:
+            months.append((day, "month"))
+            day = _add_months(day, 1)
+        return months
+
+    @property
+    def step_unit(self):
+        return self.steps()[0][1]
+
+    def label(self):
+        if self.first == self.last:
+            return self.first.isoformat()
+        return f"{self.first.isoformat()} – {self.last.isoformat()}"
+
+
+def period_of(kind, day):
+    """The day, week (from Monday), month, quarter, half-year or year holding the local day `day`."""
+    if kind == PeriodKind.DAY:
+        return Period(kind, day, day)
+    if kind == PeriodKind.WEEK:
+        monday = day - timedelta(days=day.weekday())
+        return Period(kind, monday, monday + timedelta(days=6))
+    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}[kind]
+    first = date(day.year, (day.month - 1) // months * months + 1, 1)
+    return Period(kind, first, _add_months(first, months) - timedelta(days=1))
+
+
+def custom_period(first, last):
+    if last < first:
+        first, last = last, first
+    return Period(PeriodKind.CUSTOM, first, last)
+
+
+@dataclass
 class Figures:
-    received: int
-    # Answered within the reply deadline / received, leaving out posts whose deadline is still
-    # ahead and that have no reply yet: they are neither on time nor late so far.
-    response_rate: float | None
-    rated: int
-    satisfaction_rate: float | None  # satisfied ratings / ratings
+    """Counts for one unit (or the whole school) and one period; the rates derive from them."""
+
+    received: int = 0
+    pending: int = 0  # not answered, reply deadline still ahead: left out of the response rate
+    answered: int = 0
+    answered_on_time: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    reopened: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    attitude_sum: int = 0
+    speed_sum: int = 0
+    result_sum: int = 0
+    transfers: int = 0
+    wait_sum: int = 0  # seconds from acceptance to first reply, summed over the answered posts
+    p90_wait: timedelta | None = None
+    unit_id: int | None = None
+    unit_name: str = ""
+
+    @staticmethod
+    def _ratio(part, whole):
+        return part / whole if whole else None
+
+    @property
+    def response_rate(self):
+        return self._ratio(self.answered_on_time, self.received - self.pending)
+
+    @property
+    def completion_rate(self):
+        return self._ratio(self.closed, self.received)
+
+    @property
+    def on_time_completion_rate(self):
+        return self._ratio(self.closed_on_time, self.received)
+
+    @property
+    def satisfaction_rate(self):
+        return self._ratio(self.satisfied, self.rated)
+
+    @property
+    def reopen_rate(self):
+        return self._ratio(self.reopened, self.received)
+
+    @property
+    def avg_wait(self):
+        return timedelta(seconds=round(self.wait_sum / self.answered)) if self.answered else None
+
+    @property
+    def avg_attitude(self):
+        return self._ratio(self.attitude_sum, self.rated)
+
+    @property
+    def avg_speed(self):
+        return self._ratio(self.speed_sum, self.rated)
+
+    @property
+    def avg_result(self):
+        return self._ratio(self.result_sum, self.rated)
+
+    def add(self, counts):
+        for name, value in counts.items():
+            if (name in POST_COUNTS or name in RATING_COUNTS) and value is not None:
+                setattr(self, name, getattr(self, name) + value)
+
+
+# -- the expressions, written once for queries on Post ("") and on Rating ("post__") ---------------
+
+
+def holder_when_answered(prefix=""):
+    """The unit a post counts for: the one holding it at its first reply, else its current unit."""
+    handovers = Transfer.objects.filter(post=OuterRef(f"{prefix}pk")).exclude(kind=Transfer.Kind.REFUSED)
+    before_reply = handovers.filter(created_at__lt=OuterRef(f"{prefix}first_replied_at"))
+    last_before = before_reply.order_by("-created_at", "-pk").values("to_unit")[:1]
+    first_from = handovers.order_by("created_at", "pk").values("from_unit")[:1]
+    current = F(f"{prefix}unit_id")
+    return Case(
+        When(**{f"{prefix}first_replied_at": None}, then=current),
+        When(~Exists(handovers), then=current),  # most posts never move: one index probe, not two
+        default=Coalesce(Subquery(last_before), Subquery(first_from), current, output_field=IntegerField()),
+        output_field=IntegerField(),
+    )
+
+
+class WaitSeconds(Func):
+    """Whole seconds from acceptance to first reply, computed by the database itself.
+
+    Django's own datetime subtraction on SQLite calls back into Python for every row; julianday()
+    and EXTRACT(EPOCH) are native and several times faster on a year of posts.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self):
+        super().__init__(F("first_replied_at"), F("accepted_at"))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "CAST(ROUND((julianday(%(expressions)s)) * 86400.0) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
+
+    def as_sql(self, compiler, connection, template=None, arg_joiner=None, **extra):
+        template = template or "CAST(ROUND(EXTRACT(EPOCH FROM (%(expressions)s))) AS BIGINT)"
+        return super().as_sql(compiler, connection, template=template, arg_joiner=arg_joiner or " - ", **extra)
+
+
+class LocalDate(Func):
+    """The Beijing-time day (or the first day of its month) of a timestamp, as 'YYYY-MM-DD' text.
+
+    Asia/Shanghai has kept UTC+8 without summer time since 1991, so SQLite can add 8 hours natively
+    instead of calling Django's per-row Python time-zone conversion.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, expression, month=False):
+        super().__init__(expression)
+        self.month = month
+
+    def as_sqlite(self, compiler, connection, **extra):
+        start = ", 'start of month'" if self.month else ""
+        return self.as_sql(compiler, connection, template=f"date(%(expressions)s, '+8 hours'{start})", **extra)
+
+    def as_sql(self, compiler, connection, template=None, **extra):
+        pattern = "YYYY-MM-01" if self.month else "YYYY-MM-DD"
+        template = template or f"to_char(%(expressions)s AT TIME ZONE 'Asia/Shanghai', '{pattern}')"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
+def wait_expression():
+    return WaitSeconds()
+
+
+def post_counts(now):
+    answered = Q(first_replied_at__isnull=False)
+    return {
+        "received": Count("pk"),
+        "pending": Count("pk", filter=Q(first_replied_at=None, reply_due_at__gt=now)),
+        "answered": Count("pk", filter=answered),
+        "answered_on_time": Count("pk", filter=answered & Q(first_replied_at__lte=F("reply_due_at"))),
+        "closed": Count("pk", filter=Q(status=Post.Status.CLOSED)),
+        "closed_on_time": Count("pk", filter=Q(status=Post.Status.CLOSED, closed_at__lte=F("resolution_due_at"))),
+        "reopened": Count("pk", filter=Q(round__gt=1)),
+        "wait_sum": Sum(wait_expression(), filter=answered),
+    }
+
+
+def rating_counts(threshold):
+    return {
+        "rated": Count("pk"),
+        "satisfied": Count("pk", filter=Q(result__gte=threshold)),
+        "attitude_sum": Sum("attitude"),
+        "speed_sum": Sum("speed"),
+        "result_sum": Sum("result"),
+    }
+
+
+POST_COUNTS = tuple(post_counts(None))
+RATING_COUNTS = tuple(rating_counts(SATISFIED_RESULT))
+
+
+def received_in(period):
+    return Post.objects.accepted_between(period.start, period.end)
+
+
+def ratings_of(posts):
+    return Rating.objects.filter(post__in=posts.values("pk"))
+
+
+def satisfied_threshold():
+    return StatisticsSettings.load().satisfied_at_or_above
+
+
+def p90(posts, answered):
+    """The 90th percentile (nearest rank) of the waits of posts, of which `answered` have a reply.
+
+    Sorted and picked in the database: one query, whatever the number of posts.
+    """
+    if not answered:
+        return None
+    rank = (9 * answered + 9) // 10 - 1  # ceil(0.9 n) - 1, in integers: no float rounding to mind
+    waits = posts.filter(first_replied_at__isnull=False).annotate(wait=wait_expression())
+    return timedelta(seconds=waits.order_by("wait").values_list("wait", flat=True)[rank])
+
+
+# -- the figures ---------------------------------------------------------------------------------
+
+
+def _cached(name, period, compute, now, max_age=None):
+    """Figures of a finished period from the cache; of a running one only if max_age (seconds) allows."""
+    threshold = satisfied_threshold()
+    key = f"wall-stats:v{RULES_VERSION}:t{threshold}:{name}:{period.kind}:{period.first}:{period.last}"
+    if period.is_finished(now):
+        return cache.get_or_set(key, compute, settings.STATS_CACHE_SECONDS)
+    if max_age:
+        return cache.get_or_set(f"{key}:running:{max_age}", compute, max_age)
+    return compute()
+
+
+def overall(period, now=None, max_age=None):
+    """The whole school: every post once, however many units handled it.
+
+    max_age: for pages anyone may load often (the public page, dashboards), accept figures of a
+    running period up to this many seconds old, so visitors cannot make the database recount a year
+    on every request.
+    """
+    now = now or timezone.now()
+    return _cached("overall", period, lambda: _overall(period, now), now, max_age)
+
+
+def _overall(period, now):
+    posts = received_in(period)
+    figures = Figures()
+    figures.add(posts.aggregate(**post_counts(now)))
+    figures.add(ratings_of(posts).aggregate(**rating_counts(satisfied_threshold())))
+    figures.transfers = transfers_in(period).count()
+    figures.p90_wait = p90(posts, figures.answered)
+    return figures
+
+
+def transfers_in(period):
+    return Transfer.objects.filter(kind=Transfer.Kind.TRANSFER, created_at__gte=period.start, created_at__lt=period.end)
+
+
+def by_unit(period, now=None, max_age=None):
+    """One Figures per unit (all units, also those without posts), in the units' order."""
+    now = now or timezone.now()
+    return _cached("by_unit", period, lambda: _by_unit(period, now), now, max_age)
+
+
+def _by_unit(period, now):
+    threshold = satisfied_threshold()
+    posts = received_in(period)
+    rows = {unit.pk: Figures(unit_id=unit.pk, unit_name=unit.name) for unit in Unit.objects.all()}
+
+    def add(grouped, unit_field):
+        for counts in grouped:
+            if counts[unit_field] in rows:
+                rows[counts[unit_field]].add(counts)
+
+    # Lead (holder) and co-handling units, each grouped in one query.
+    add(posts.annotate(holder=holder_when_answered()).values("holder").annotate(**post_counts(now)), "holder")
+    # Inner joins: only the few co-handled posts take part, not every post of the period.
+    add(posts.filter(co_units__isnull=False).values("co_units").annotate(**post_counts(now)), "co_units")
+    ratings = ratings_of(posts)
+    add(
+        ratings.annotate(holder=holder_when_answered("post__")).values("holder").annotate(**rating_counts(threshold)),
+        "holder",
+    )
+    co_ratings = ratings.filter(post__co_units__isnull=False)
+    add(co_ratings.values("post__co_units").annotate(**rating_counts(threshold)), "post__co_units")
+    for counts in transfers_in(period).values("from_unit").annotate(count=Count("pk")):
+        rows[counts["from_unit"]].transfers = counts["count"]
+    for unit_id, wait in p90_by_unit(posts).items():
+        if unit_id in rows:
+            rows[unit_id].p90_wait = wait
+    return list(rows.values())
+
+
+def p90_by_unit(posts):
+    """{unit id: 90th percentile (nearest rank) of the waits of the answered posts counted for it}.
+
+    One query for all units: the (unit, wait) pairs of lead and co-handling units, as UNION ALL, ranked
+    per unit by a window function; the first row at or past 90% of its unit's rows holds the figure.
+    """
+    answered = posts.filter(first_replied_at__isnull=False).annotate(wait=wait_expression()).order_by()
+    lead = answered.annotate(stat_unit=holder_when_answered()).values_list("stat_unit", "wait")
+    co = answered.filter(co_units__isnull=False).annotate(stat_unit=F("co_units")).values_list("stat_unit", "wait")
+    union_sql, params = lead.union(co, all=True).query.sql_with_params()
+    # union_sql is the ORM's own SQL, every value in it passed as a parameter.
+    sql = (
+        "SELECT stat_unit, MIN(wait) FROM ("  # noqa: S608
+        " SELECT stat_unit, wait, ROW_NUMBER() OVER (PARTITION BY stat_unit ORDER BY wait) AS position,"
+        " COUNT(*) OVER (PARTITION BY stat_unit) AS answered"
+        f" FROM ({union_sql}) AS pairs"
+        ") AS ranked WHERE position * 10 >= answered * 9 GROUP BY stat_unit"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {unit_id: _as_duration(wait) for unit_id, wait in cursor.fetchall()}
+
+
+def _as_duration(seconds):
+    return timedelta(seconds=seconds)
+
+
+def participation(rows):
+    """(units that answered at least one post, units that received one)."""
+    received = [row for row in rows if row.received]
+    return sum(1 for row in received if row.answered), len(received)
+
+
+def trend(period, now=None):
+    """Overall figures per sub-interval: [(first day, Figures)], every sub-interval present."""
+    now = now or timezone.now()
+    return _cached("trend", period, lambda: _trend(period, now), now)
+
+
+def _truncate(step_unit, name):
+    return LocalDate(F(name), month=step_unit == "month")
+
+
+def _as_day(value):
+    return date.fromisoformat(value)
+
+
+def _trend(period, now):
+    step_unit = period.step_unit
+    points = {day: Figures() for day, _unit in period.steps()}
+    posts = received_in(period)
+    grouped = posts.annotate(step=_truncate(step_unit, "accepted_at")).values("step").annotate(**post_counts(now))
+    rating_steps = ratings_of(posts).annotate(step=_truncate(step_unit, "post__accepted_at")).values("step")
+    for counts in [*grouped, *rating_steps.annotate(**rating_counts(satisfied_threshold()))]:
+        day = max(_as_day(counts["step"]), period.first)  # a month begun before a custom range
+        if day in points:
+            points[day].add(counts)
+    return list(points.items())
+
+
+def by_category(period, now=None):
+    """Posts received per category and sub-interval: (categories, [(first day, {category id: n})])."""
+    now = now or timezone.now()
+    return _cached("by_category", period, lambda: _by_category(period), now)
+
+
+def _by_category(period):
+    points = {day: {} for day, _unit in period.steps()}
+    grouped = (
+        received_in(period)
+        .annotate(step=_truncate(period.step_unit, "accepted_at"))
+        .values("step", "category")
+        .annotate(count=Count("pk"))
+    )
+    for counts in grouped:
+        day = max(_as_day(counts["step"]), period.first)
+        if day in points:
+            points[day][counts["category"]] = counts["count"]
+    used = {category for counts in points.values() for category in counts}
+    categories = [(category.pk, category.name) for category in Category.objects.filter(pk__in=used)]
+    return categories, list(points.items())
+
+
+# -- the home page's headline, kept for home/ --------------------------------------------------
 
 
 def month_start(now=None):
-    now = timezone.localtime(now or timezone.now())
+    now = timezone.localtime(now or timezone.now(), LOCAL)
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def figures_since(start, now=None):
+    """Overall figures of the posts received from start until now (the home page's "this month")."""
     now = now or timezone.now()
-    received = Post.objects.filter(accepted_at__gte=start)
-    answered_on_time = received.filter(first_replied_at__lte=F("reply_due_at")).count()
-    undecided = received.filter(first_replied_at=None, reply_due_at__gt=now).count()
-    total = received.count()
-    ratings = Rating.objects.filter(created_at__gte=start)
-    rated = ratings.count()
-    satisfied = ratings.filter(result__gte=SATISFIED_RESULT).count()
-    return Figures(
-        received=total,
-        response_rate=answered_on_time / (total - undecided) if total > undecided else None,
-        rated=rated,
-        satisfaction_rate=satisfied / rated if rated else None,
-    )
+    first = timezone.localtime(start, LOCAL).date()
+    return _overall(custom_period(first, local_today(now)), now)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("my/posts/", views.my_posts, name="my_posts"),
     path("follow/<int:page_id>/", views.follow, name="follow"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("stats/", views.transparency, name="transparency"),
 ]

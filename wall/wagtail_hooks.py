@@ -1,3 +1,4 @@
+from django.db.models import Count
 from django.urls import include, path, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -5,8 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from wall import admin_urls, roles
-from wall.models import Post
+from wall import admin_urls, reports, roles, stats
+from wall.models import Post, Unit
 from wall.viewsets import WallSettingsGroup
 
 
@@ -94,6 +95,24 @@ def register_all_posts_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def register_ranking_menu_item():
+    return RoleMenuItem(
+        _("Statistics and ranking"),
+        reverse_lazy("wall_admin:ranking"),
+        roles.may_view_statistics,
+        icon_name="table",
+        order=140,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_ledgers_menu_item():
+    return RoleMenuItem(
+        _("Ledgers"), reverse_lazy("wall_admin:ledgers"), roles.may_view_statistics, icon_name="list-ol", order=141
+    )
+
+
 class WallQueuesPanel(Component):
     """Dashboard counts: what waits for this user's role today (日清零, 逾期督办)."""
 
@@ -131,3 +150,46 @@ class WallQueuesPanel(Component):
 def add_wall_queues_panel(request, panels):
     if roles.is_staff_member(request.user):
         panels.append(WallQueuesPanel())
+
+
+class UnitFiguresPanel(Component):
+    """A handler's units this month (三率) and what waits in their queue today (日清零)."""
+
+    name = "wall_unit_figures"
+    template_name = "wall/admin/unit_figures_panel.html"
+    order = 60
+
+    def get_context_data(self, parent_context):
+        user = parent_context["request"].user
+        period = stats.period_of(stats.PeriodKind.MONTH, stats.local_today())
+        units = Unit.objects.all() if user.is_superuser else user.handled_units.all()
+        mine = {unit.pk for unit in units}
+        queue = dict(
+            Post.objects.awaiting_reply().filter(unit__in=mine).order_by().values_list("unit").annotate(n=Count("pk"))
+        )
+        rows = [row for row in stats.by_unit(period, max_age=stats.RECENT_SECONDS) if row.unit_id in mine]
+        return {
+            "period": period,
+            "rows": [(row.unit_name, queue.get(row.unit_id, 0), reports.headline(row)) for row in rows],
+            "may_view_statistics": roles.may_view_statistics(user),
+        }
+
+
+class SchoolFiguresPanel(Component):
+    """For readers of the statistics: the whole school this month, and the way to the ranking."""
+
+    name = "wall_school_figures"
+    template_name = "wall/admin/school_figures_panel.html"
+    order = 40
+
+    def get_context_data(self, parent_context):
+        period = stats.period_of(stats.PeriodKind.MONTH, stats.local_today())
+        return {"period": period, "headline": reports.headline(stats.overall(period, max_age=stats.RECENT_SECONDS))}
+
+
+@hooks.register("construct_homepage_panels")
+def add_statistics_panels(request, panels):
+    if roles.may_view_statistics(request.user):
+        panels.append(SchoolFiguresPanel())
+    if roles.handles_any_unit(request.user):
+        panels.append(UnitFiguresPanel())

@@ -4,7 +4,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_float, env_int, env_str
+from .env import env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ECHOWALL_VAR_DIR", str(BASE_DIR / "var")))
@@ -234,3 +234,8 @@ if OIDC_RP_CLIENT_ID:
     _missing = [name for name in _needed if not globals()[name]]
     if _missing:
         raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so set {', '.join(_missing)} too.")
+
+# Seconds the figures of a finished period stay cached; late events in it show after at most this.
+STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 3600)
+# Who `manage.py send_reports` mails the daily, monthly and yearly rankings to (comma-separated).
+STATS_REPORT_RECIPIENTS = env_list("STATS_REPORT_RECIPIENTS")

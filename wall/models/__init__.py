@@ -13,6 +13,7 @@ from .posts import (
     Transfer,
     TransitionError,
 )
+from .statistics import StatisticsSettings
 from .units import Category, Kind, Unit
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Post",
     "PostPhoto",
     "Rating",
+    "StatisticsSettings",
     "Reply",
     "ReturnVisit",
     "Transfer",

@@ -74,6 +74,25 @@ class PostQuerySet(models.QuerySet):
     def key_supervision(self):
         return self.open().filter(is_key_supervision=True)
 
+    def reopened(self):
+        """Posts reopened at least once (an unsatisfied rating or return visit), whatever their state now."""
+        return self.filter(round__gt=1)
+
+    def accepted_between(self, start, end):
+        return self.filter(accepted_at__gte=start, accepted_at__lt=end)
+
+    def involving(self, unit):
+        """Posts the unit leads or co-handles."""
+        return self.filter(Q(unit=unit) | Q(pk__in=Post.co_units.through.objects.filter(unit=unit).values("post_id")))
+
+    def in_ledgers_of(self, user):
+        """What a reader of the ledgers (台账) sees: a unit supervisor their units, other readers all.
+
+        Only for users roles.may_view_statistics admits; the ledger views check that first."""
+        if roles.reads_every_units_ledgers(user):
+            return self
+        return self.supervised_by(user)
+
 
 class Post(models.Model):
     """A case (诉求): the single, never-public source of truth for one request.
@@ -179,10 +198,12 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["unit", "status"]),
+            models.Index(fields=["accepted_at", "unit"]),  # the statistics' period filter
         ]
         permissions = [
             ("moderate_post", _("Can screen, route and publish posts")),
             ("supervise_all", _("Can supervise every unit's posts and re-assign them")),
+            ("view_statistics", _("Can see every unit's statistics, rankings and ledgers")),
         ]
 
     def __str__(self):

@@ -1,0 +1,20 @@
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from wall import roles
+from wall.wagtail_hooks import RoleMenuItem
+
+from . import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_hot_topics_url():
+    return [path("search/hot-topics/", admin_views.hot_topics_report, name="search_hot_topics")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_hot_topics_menu_item():
+    return RoleMenuItem(
+        _("Hot topics"), reverse_lazy("search_hot_topics"), roles.may_view_statistics, icon_name="pick", order=142
+    )

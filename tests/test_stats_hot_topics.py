@@ -1,0 +1,46 @@
+"""Hot topics: the words that keep coming up in a period's posts, for statistics readers only."""
+
+from datetime import datetime
+
+import time_machine
+from django.urls import reverse
+
+from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
+from wall import stats
+
+URL = reverse("search_hot_topics")
+MARCH = "?kind=month&day=2026-03-10"
+
+
+def _posts():
+    unit, editor = make_unit("后勤管理处"), make_editor()
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=stats.LOCAL), tick=False):
+        for dorm in ("三号楼", "五号楼", "七号楼"):
+            make_accepted_post(editor, unit, title=f"{dorm}热水不热", body="请问热水什么时候修好？")
+        make_accepted_post(editor, unit, title="食堂窗口太少", body="中午排队很久")
+    with time_machine.travel(datetime(2026, 4, 2, 10, tzinfo=stats.LOCAL), tick=False):
+        make_accepted_post(editor, unit, title="图书馆空调", body="四月的诉求")
+    return unit
+
+
+def test_it_lists_the_words_of_the_most_posts_first(client):
+    _posts()
+    client.force_login(make_user(groups=["校领导"]))
+    with time_machine.travel(datetime(2026, 4, 10, tzinfo=stats.LOCAL), tick=False):
+        content = client.get(URL + MARCH).content.decode()
+    table = content[content.index("<tbody>") :]
+    assert table.index("热水") < table.index("食堂")
+    assert "<td>3</td>" in table  # 热水 is in three posts, counted once each
+    assert "图书馆" not in table  # April's
+    assert "请问" not in table and "什么" not in table  # words every request has
+
+
+def test_it_refuses_handlers_and_visitors(client):
+    unit = _posts()
+    for user in (make_handler(unit), None):
+        client.logout()
+        if user:
+            client.force_login(user)
+        response = client.get(URL + MARCH)
+        assert response.status_code in (302, 403)
+        assert "热水" not in response.content.decode()
