@@ -7,6 +7,7 @@ average length, which FTS5's bm25() cannot (it takes the length of the whole row
 """
 
 import math
+from collections import Counter
 
 K1 = 1.2
 B = 0.75
@@ -27,12 +28,9 @@ def bm25(query_tokens, column, average_length, idfs):
     tokens = column.split()
     if not tokens:
         return 0.0
+    counts = Counter(tokens)
     norm = K1 * (1 - B + B * len(tokens) / average_length) if average_length else K1
-    score = 0.0
-    for token in query_tokens:
-        if count := tokens.count(token):
-            score += idfs[token] * count * (K1 + 1) / (count + norm)
-    return score
+    return sum(idfs[token] * count * (K1 + 1) / (count + norm) for token in query_tokens if (count := counts[token]))
 
 
 def length_ratio(query_chars, title_chars):

@@ -115,6 +115,8 @@ def query_terms(text):
 
 def _normalized_with_offsets(text):
     """text normalised, and for each of its characters the index of the original character it came from."""
+    if unicodedata.is_normalized("NFKC", text) and text == text.lower():  # most Chinese text: nothing moves
+        return text, range(len(text))
     pieces, offsets = [], []
     for index, char in enumerate(text):
         normal = normalize(char)
