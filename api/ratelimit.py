@@ -1,34 +1,12 @@
-"""Fixed-window rate limits on API writes, counted in Django's cache (Redis in production, so
-every web process shares the count)."""
+"""The API's write limits: per client key, else per caller's IP (counted by wall.ratelimit)."""
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone
+
+from wall.ratelimit import allow, client_ip
 
 
 class RateLimited(Exception):
     """Over the write limit; the API answers 429."""
-
-
-def client_ip(request):
-    """The caller's address. Behind a proxy set ECHOWALL_CLIENT_IP_HEADER to the header it sets."""
-    header = settings.ECHOWALL_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def allow(bucket, limit, window):
-    """Count one write in bucket; False if it is over limit writes in the current window (seconds)."""
-    slot = int(timezone.now().timestamp()) // window
-    key = f"api-rate:{bucket}:{slot}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        count = 1
-    return count <= limit
 
 
 def allow_write(request, client=None):
@@ -38,8 +16,8 @@ def allow_write(request, client=None):
     """
     window = settings.ECHOWALL_API_RATE_WINDOW
     if client is not None:
-        return allow(f"client:{client.pk}", settings.ECHOWALL_API_WRITES_PER_CLIENT, window)
-    return allow(f"ip:{client_ip(request)}", settings.ECHOWALL_API_WRITES_PER_IP, window)
+        return allow(f"api-client:{client.pk}", settings.ECHOWALL_API_WRITES_PER_CLIENT, window)
+    return allow(f"api-ip:{client_ip(request)}", settings.ECHOWALL_API_WRITES_PER_IP, window)
 
 
 def check_write(request, client=None):

@@ -5,6 +5,7 @@ every refusal says what is wrong."""
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,7 +41,9 @@ def world():
 
 @FUZZ
 @given(title=TEXT, body=TEXT, kind=ANYTHING, category=ANYTHING, contact_email=TEXT, contact_phone=TEXT)
-def test_the_submit_form_stores_a_whole_post_or_explains(client, world, title, body, kind, category, **contact):
+def test_the_submit_form_stores_a_whole_post_or_explains(world, settings, title, body, kind, category, **contact):
+    settings.ECHOWALL_WEB_POSTS_PER_IP = 10_000  # limits are tested in test_rate_limits
+    client = Client()  # a new browser each time: the same text twice from one is stored once
     data = {
         "kind": world["kind"].pk if kind is None else kind,
         "category": world["category"].pk if category is None else category,
@@ -64,7 +67,8 @@ def test_the_submit_form_stores_a_whole_post_or_explains(client, world, title, b
 
 @FUZZ
 @given(attitude=ANYTHING, speed=ANYTHING, result=ANYTHING, comment=TEXT)
-def test_the_rating_form_rates_once_or_explains(client, world, attitude, speed, result, comment):
+def test_the_rating_form_rates_once_or_explains(client, world, settings, attitude, speed, result, comment):
+    settings.ECHOWALL_WEB_ACTIONS_PER_IP = 10_000
     handler = make_handler(world["unit"])
     post = make_accepted_post(world["editor"], world["unit"])
     post.reply(handler, "已处理。", is_public=True)

@@ -1,3 +1,6 @@
+import hashlib
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -7,10 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wall import reports, stats
+from wall import ratelimit, reports, stats
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
 from wall.models import Follow, Kind, Post, PostPhoto, StatisticsSettings, TransitionError
 from wall.projection import is_photo_public
+
+# The same title and text again from the same browser within this many seconds is the same post.
+DUPLICATE_SECONDS = 600
 
 
 def _get_post_for_token(token):
@@ -21,10 +27,35 @@ def submit(request):
     kind = Kind.objects.filter(slug=request.GET.get("kind", "")).first()
     form = PostForm(request.POST or None, request.FILES or None, user=request.user, initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
+        digest = _digest(form.cleaned_data)
+        earlier = _recent_post(request, digest)
+        if earlier:  # the same text again from this browser: a double tap, or "back" and "submit"
+            messages.info(request, _("You had just sent this post; it was not stored twice."))
+            return redirect("wall:thanks", token=earlier)
+        if not ratelimit.allow_web_write(request, "post"):
+            form.add_error(
+                None,
+                _("Too many posts from your network just now. Please try again later: what you typed is still here."),
+            )
+            return render(request, "wall/submit.html", {"form": form}, status=429)
         with transaction.atomic():
             post = form.save()
+        request.session["last_post"] = {"digest": digest, "token": post.tracking_token, "at": time.time()}
         return redirect("wall:thanks", token=post.tracking_token)
     return render(request, "wall/submit.html", {"form": form})
+
+
+def _digest(data):
+    text = "\n".join(" ".join(str(data[name]).split()) for name in ("title", "body"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _recent_post(request, digest):
+    """The tracking token of the post this browser sent with the same text in the last minutes, if any."""
+    last = request.session.get("last_post") or {}
+    if last.get("digest") == digest and time.time() - last.get("at", 0) < DUPLICATE_SECONDS:
+        return last.get("token")
+    return None
 
 
 def thanks(request, token):
@@ -61,6 +92,9 @@ def _poster_action(request, token, form_class, form_name, act, done_message):
     """Shared shape of the poster's actions on the tracking page."""
     post = _get_post_for_token(token)
     form = form_class(request.POST)
+    if form.is_valid() and not ratelimit.allow_web_write(request, "action"):
+        messages.error(request, _("Too many actions from your network just now. Please try again later."))
+        return render(request, "wall/track.html", _track_context(post, **{form_name: form}), status=429)
     if form.is_valid():
         try:
             act(post, form.cleaned_data)

@@ -190,6 +190,14 @@ for _name in ("ECHOWALL_API_RATE_WINDOW", "ECHOWALL_API_WRITES_PER_CLIENT", "ECH
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}.")
 ECHOWALL_CLIENT_IP_HEADER = env_str("ECHOWALL_CLIENT_IP_HEADER", "")
+# The web forms' limits per caller's IP and window of seconds: new posts, and the tracking page's
+# ratings, follow-ups and reopens. A campus NAT puts many people behind one address: keep them generous.
+ECHOWALL_WEB_RATE_WINDOW = env_int("ECHOWALL_WEB_RATE_WINDOW", 3600)
+ECHOWALL_WEB_POSTS_PER_IP = env_int("ECHOWALL_WEB_POSTS_PER_IP", 30)
+ECHOWALL_WEB_ACTIONS_PER_IP = env_int("ECHOWALL_WEB_ACTIONS_PER_IP", 120)
+for _name in ("ECHOWALL_WEB_RATE_WINDOW", "ECHOWALL_WEB_POSTS_PER_IP", "ECHOWALL_WEB_ACTIONS_PER_IP"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}.")
 
 # Campus single sign-on, each on only when its settings are set; local accounts always work.
 # A campus ID becomes the user "<ECHOWALL_SSO_USERNAME_PREFIX><ID>" with the campus's name as first name.
