@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from search import ranking, segment
+from search.models import IndexedPage
 
 from .embedded import _ROW, BODY, REPLIES, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE
 
@@ -154,22 +155,29 @@ class PostgresFullText:
             # Page ids start at 1 (the root page, never indexed): 0 leaves nothing out.
             where = "doc.vector @@ %(rarest)s::tsquery AND doc.page_id <> %(exclude)s"
             sql = f"""
-                SELECT scored.page_id, scored.score, e.title
-                FROM ({question.scores(where)}) AS scored JOIN search_indexedpage e ON e.page_id = scored.page_id
-                ORDER BY scored.score DESC, scored.page_id DESC LIMIT %(limit)s
+                SELECT page_id, score FROM ({question.scores(where)}) AS scored
+                ORDER BY score DESC, page_id DESC LIMIT %(limit)s
             """  # noqa: S608 - only constants are formatted in
             parameters = {"rarest": _tsquery(question.rarest(SIMILAR_CANDIDATES)), "exclude": exclude_page_id or 0}
             # The candidates are few by construction, but the planner prices matching a tsvector like
             # comparing two numbers: on a table of some 10,000 rows it would read them all rather than
             # the index, ten times slower. For this one statement, it may not.
             cursor.execute("SET LOCAL enable_seqscan = off")
-            # The best RERANKED by BM25 are put in order as on SQLite: times search.ranking.length_ratio.
             cursor.execute(sql, {**parameters, "limit": max(limit, RERANKED), **question.parameters()})
-            rows = [
-                {"id": page_id, "score": score * ranking.length_ratio(terms.chars, segment.chars(title))}
-                for page_id, score, title in cursor.fetchall()
-            ]
+            best = cursor.fetchall()
             cursor.execute("RESET enable_seqscan")  # SET LOCAL would outlast a savepoint
+            # The best RERANKED by BM25 are put in order as on SQLite: times search.ranking.length_ratio.
+            # Their titles come apart, so that the scoring statement keeps its plan (the GIN index).
+            titles = dict(
+                IndexedPage.objects.filter(page_id__in=[page_id for page_id, _ in best]).values_list("page_id", "title")
+            )
+            rows = [
+                {
+                    "id": page_id,
+                    "score": score * ranking.length_ratio(terms.chars, segment.chars(titles.get(page_id, ""))),
+                }
+                for page_id, score in best
+            ]
             rows.sort(key=lambda row: (-row["score"], -row["id"]))
             return rows[:limit]
 
