@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from search import segment
 from search.backends import get_backend
@@ -212,6 +213,30 @@ def test_it_finds_similar_questions_and_leaves_out_the_given_page(publish):
     assert asked.page_id not in [hit.page_id for hit in hits]
     assert len(get_backend().similar("几点", limit=1)) == 1
     assert get_backend().similar("！？") == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's vocabulary table is SQLite's")
+def test_its_token_counts_agree_with_fts5_through_edits_and_withdrawals(
+    people, publish, django_capture_on_commit_callbacks
+):
+    """Similar questions weigh a token by how many questions hold it, a count the backend keeps."""
+    editor, _, _ = people
+    first = publish("宿舍热水不稳定", body="三号楼宿舍热水时有时无")
+    publish("宿舍空调不制冷", body="宿舍空调坏了")
+    with django_capture_on_commit_callbacks(execute=True):
+        first.edit_public_text(editor, "食堂饭菜太咸", "", show_photos=True)
+    publish("图书馆几点开门")
+    with django_capture_on_commit_callbacks(execute=True):
+        first.unpublish(editor)
+
+    def counts(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return dict(cursor.fetchall())
+
+    kept = counts("SELECT token, documents FROM search_fulltext_term")
+    assert kept == counts("SELECT term, doc FROM search_fulltext_vocab")
+    assert kept["宿"] == 1 and "咸" not in kept
 
 
 def test_it_follows_publish_withdraw_and_delete_on_commit(people, publish, django_capture_on_commit_callbacks):

@@ -55,9 +55,6 @@ SIMILAR_CANDIDATES = 50
 # were more.
 SEARCH_CANDIDATES = 500
 
-# How many tokens' question counts a process keeps (see _SQLiteFullText._document_counts): a few MB.
-MAX_KNOWN_TOKENS = 100_000
-
 BATCH_SIZE = 500
 
 
@@ -280,15 +277,16 @@ _QUESTION_COLUMNS = ("title_words", "title_chars", "title_bigrams", "body_words"
 
 class _SQLiteFullText:
     _averages = (0, None)  # (questions when counted, average tokens per column)
-    _holders = (0, {})  # (questions when counted, {token: questions holding it})
 
     def insert(self, documents):
+        rows = [[document.page_id, *_columns(document)] for document in documents]
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fulltext (rowid, title_words, title_chars, title_bigrams, "
                 "body_words, body_chars, body_bigrams) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [[document.page_id, *_columns(document)] for document in documents],
+                rows,
             )
+            _count_holders(cursor, [row[1:] for row in rows], 1)
             cursor.executemany(
                 "INSERT INTO search_fulltext_reply (rowid, words, chars, bigrams) VALUES (%s, %s, %s, %s)",
                 [[document.page_id, *_reply_columns(document)] for document in documents if document.replies],
@@ -296,13 +294,19 @@ class _SQLiteFullText:
 
     def delete(self, ids):
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(_QUESTION_COLUMNS)} FROM search_fulltext "  # noqa: S608
+                f"WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
+                ids,
+            )
+            _count_holders(cursor, cursor.fetchall(), -1)
             for table in ("search_fulltext", "search_fulltext_reply"):
                 cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [[page_id] for page_id in ids])  # noqa: S608
 
     def clear(self):
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_fulltext")
-            cursor.execute("DELETE FROM search_fulltext_reply")
+            for table in ("search_fulltext", "search_fulltext_reply", "search_fulltext_term"):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
     def matching_rows(self, parts, candidates):
         """(rows, capped): the pages that match each of parts (a Terms per word the visitor typed
@@ -384,28 +388,16 @@ class _SQLiteFullText:
         return scored[:limit]
 
     def _document_counts(self, tokens):
-        """({token: how many questions hold it}, how many questions there are).
-
-        FTS5 counts a token's questions by reading its whole list of them: tens of milliseconds for
-        a query's common characters on a wall of 100,000 posts. The counts only weigh the tokens, so
-        each process keeps those it has looked up, and looks them up again when the wall has grown
-        or shrunk by a hundredth since.
-        """
+        """({token: how many questions hold it}, how many questions there are)."""
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM search_indexedpage")
             total = cursor.fetchone()[0]
-            counted_at, known = self._holders
-            if abs(total - counted_at) > total / 100 or len(known) > MAX_KNOWN_TOKENS:
-                counted_at, known = total, {}
-                self._holders = (counted_at, known)
-            missing = [token for token in dict.fromkeys(tokens) if token not in known]
-            if missing:
-                cursor.execute(
-                    f"SELECT term, doc FROM search_fulltext_vocab WHERE term IN ({', '.join(['%s'] * len(missing))})",  # noqa: S608
-                    missing,
-                )
-                known.update(dict.fromkeys(missing, 0) | dict(cursor.fetchall()))
-        return {token: known[token] for token in tokens if known[token]}, total
+            wanted = list(dict.fromkeys(tokens))
+            cursor.execute(
+                f"SELECT token, documents FROM search_fulltext_term WHERE token IN ({', '.join(['%s'] * len(wanted))})",  # noqa: S608
+                wanted,
+            )
+            return dict(cursor.fetchall()), total
 
     def _average_lengths(self, total):
         """Tokens per question in each column, in their order; counted again when the wall grew by a tenth."""
@@ -417,6 +409,20 @@ class _SQLiteFullText:
             averages = [tokens.get(column, 0) / max(total, 1) for column in _QUESTION_COLUMNS]
             self._averages = (total, averages)
         return averages
+
+
+def _count_holders(cursor, questions, change):
+    """Add change to search_fulltext_term's count of each token the questions (their column texts) hold."""
+    holders = Counter(token for columns in questions for token in {t for text in columns for t in text.split()})
+    cursor.executemany(
+        "INSERT INTO search_fulltext_term (token, documents) VALUES (%s, %s) "
+        "ON CONFLICT (token) DO UPDATE SET documents = documents + excluded.documents",
+        [(token, change * count) for token, count in holders.items()],
+    )
+    if change < 0:
+        # A token no question holds any more goes: a withdrawn post leaves no word of its own behind.
+        gone = [[token] for token in holders]
+        cursor.executemany("DELETE FROM search_fulltext_term WHERE token = %s AND documents <= 0", gone)
 
 
 def _tokens(terms):
