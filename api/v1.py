@@ -18,7 +18,8 @@ from pydantic import Field
 from api import v1_poster, v1_posts, v1_staff
 from api.ratelimit import RateLimited
 from search.backends import get_backend
-from search.views import hit_pages
+from search.backends.base import status_label
+from search.views import live_hits
 from wall.models import TransitionError
 
 MAX_QUERY_LENGTH = 500
@@ -88,14 +89,14 @@ def similar(request, params: Query[SimilarQuery]):
     return {
         "results": [
             {
-                "id": page.pk,
-                "title": page.title,
-                "url": page.url,
+                "id": hit.page_id,
+                "title": hit.title,
+                "url": hit.url,
                 "score": round(hit.score, 4),
                 "excerpt": html.unescape(strip_tags(hit.excerpt_html)),
-                "status": page.status,
-                "status_label": page.get_status_display(),
+                "status": hit.status,
+                "status_label": str(status_label(hit.status)),
             }
-            for hit, page in hit_pages(hits)
+            for hit in live_hits(hits)
         ]
     }

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import make_accepted_post, make_editor, make_handler, make_replied_post, make_unit
+from wall.models import WallPostPage
 
 URL = "/api/v1/similar"
 
@@ -44,6 +45,15 @@ def test_it_returns_public_posts_only(client, wall):
     results = client.get(URL, {"q": "宿舍热水", "limit": 50}).json()["results"]
     titles = {result["title"] for result in results}
     assert "宿舍热水器坏了 私密" not in titles and "宿舍热水没有了" not in titles
+
+
+def test_it_leaves_out_a_page_withdrawn_before_the_index_heard_of_it(client, wall):
+    """The index forgets a page when the withdrawal commits; until then the page itself decides."""
+    water = wall["water"]
+    water.refresh_from_db()
+    WallPostPage.objects.filter(pk=water.page.pk).update(live=False)  # no signal: still indexed
+    results = client.get(URL, {"q": "宿舍热水怎么老是不稳定", "limit": 50}).json()["results"]
+    assert water.page.pk not in [result["id"] for result in results]
 
 
 def test_it_limits_the_results(client, wall):

@@ -16,6 +16,8 @@ class Hit:
     page_id: int
     score: float
     url: str
+    title: str
+    status: str
     title_html: str  # the title, HTML-escaped, with the query's matches in <mark>
     excerpt_html: str  # the best passage of the text and public replies, likewise
 

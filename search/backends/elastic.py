@@ -471,6 +471,8 @@ def _hit(hit, fields):
         page_id=source["page_id"],
         score=hit["_score"] or 0.0,
         url=source["url"],
+        title=source["title"],
+        status=source["status"],
         title_html=_render(_marked_chars(title[0])) if title else html.escape(source["title"]),
         excerpt_html=_excerpt(fragments, source),
     )

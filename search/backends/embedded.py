@@ -195,6 +195,8 @@ def _hits(rows, terms):
                 page_id=entry.page_id,
                 score=row["score"],
                 url=entry.url,
+                title=entry.title,
+                status=entry.status,
                 title_html=segment.highlight(entry.title, terms),
                 excerpt_html=segment.excerpt(f"{entry.body}\n{entry.replies}", terms),
             )
