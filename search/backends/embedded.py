@@ -374,7 +374,7 @@ class _SQLiteFullText:
         idfs = {token: ranking.idf(holders.get(token, 0), total) for token in _tokens(terms)}
         averages = self._average_lengths(total)
         weights = [field * kind for field in (TITLE, BODY) for kind in SIMILAR_WEIGHTS]
-        kinds = (terms.words, terms.chars, terms.bigrams) * 2
+        kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams)) * 2
         scored = [
             {
                 "id": row[0],
