@@ -15,7 +15,8 @@ def hit_pages(hits):
     The index holds only public projections, and a page that stopped being public is removed
     from it on commit; checking `live` here as well closes the moment in between.
     """
-    pages = WallPostPage.objects.live().select_related("kind", "unit").in_bulk([hit.page_id for hit in hits])
+    # order_by(): the hits give the order, and sorting by tree path was half the cost of the query.
+    pages = WallPostPage.objects.live().select_related("kind", "unit").order_by().in_bulk([hit.page_id for hit in hits])
     return [(hit, pages[hit.page_id]) for hit in hits if hit.page_id in pages]
 
 
