@@ -6,35 +6,16 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.factories import make_user
-from tests.sso_fakes import CASHandler, FakeServer
-
-BACKEND = "accounts.backends.CampusCASBackend"
+from tests.sso_fakes import CASHandler, FakeServer, switch_on_cas
+from tests.sso_fakes import cas_come_back as _come_back
+from tests.sso_fakes import cas_start as _start
 
 
 @pytest.fixture
 def cas(settings):
     with FakeServer(CASHandler) as server:
-        server.state["tickets"] = {}
-        settings.CAS_SERVER_URL = f"{server.url}/cas/"
-        if BACKEND not in settings.AUTHENTICATION_BACKENDS:  # as if switched on at start-up
-            settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, BACKEND]
+        switch_on_cas(settings, server)
         yield server
-
-
-def _start(client, next_url="/my/posts/"):
-    """Ask to log in; return the service URL our site told CAS to send the browser back to."""
-    response = client.get("/accounts/cas/login/", {"next": next_url})
-    assert response.status_code == 302
-    target = urlparse(response["Location"])
-    assert target.path == "/cas/login"
-    return parse_qs(target.query)["service"][0]
-
-
-def _come_back(client, cas, service, ticket, user):
-    cas.state["tickets"][ticket] = user
-    cas.state["service"] = service
-    path = urlparse(service)
-    return client.get(f"{path.path}?{path.query}&ticket={ticket}" if path.query else f"{path.path}?ticket={ticket}")
 
 
 def test_it_logs_a_campus_user_in_with_their_id_and_name(client, cas):
