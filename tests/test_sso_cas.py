@@ -82,3 +82,24 @@ def test_local_accounts_still_log_in(client, cas):
     response = client.post("/accounts/login/", {"username": "staff1", "password": "pw-123456"})
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+
+
+def test_the_admin_sign_in_page_offers_it_when_on(client, cas):
+    page = client.get("/admin/login/").content.decode()
+    assert 'href="/accounts/cas/login/?next=/admin/"' in page
+    assert 'name="password"' in page  # Wagtail's own form is still there, for local staff accounts
+
+
+def test_the_admin_sign_in_page_has_no_campus_link_when_off(client, settings):
+    settings.CAS_SERVER_URL = ""
+    page = client.get("/admin/login/").content.decode()
+    assert "/accounts/cas/login/" not in page and 'name="password"' in page
+
+
+def test_a_campus_member_with_a_role_signs_in_to_the_admin_through_it(client, cas):
+    make_user("campus.20230009", groups=["编辑"])  # the role given beforehand, as the README says
+    response = client.get("/accounts/cas/login/", {"next": "/admin/"})
+    service = parse_qs(urlparse(response["Location"]).query)["service"][0]
+    response = _come_back(client, cas, service, "ST-1", {"user": "20230009", "name": "赵编辑"})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

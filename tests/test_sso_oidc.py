@@ -97,3 +97,17 @@ def test_it_is_off_without_settings(client, settings):
     assert client.get("/accounts/oidc/callback/", {"code": "x", "state": "y"}).status_code == 404
     make_user("staff1")
     assert client.post("/accounts/login/", {"username": "staff1", "password": "pw-123456"}).status_code == 302
+
+
+def test_the_login_pages_offer_it_when_on(client, provider):
+    assert (
+        'href="/accounts/oidc/login/?next=/my/posts/"'
+        in client.get("/accounts/login/?next=/my/posts/").content.decode()
+    )
+    assert 'href="/accounts/oidc/login/?next=/admin/"' in client.get("/admin/login/").content.decode()
+
+
+def test_the_login_pages_have_no_link_when_off(client, settings):
+    settings.OIDC_RP_CLIENT_ID = ""
+    assert "/accounts/oidc/login/" not in client.get("/accounts/login/").content.decode()
+    assert "/accounts/oidc/login/" not in client.get("/admin/login/").content.decode()
