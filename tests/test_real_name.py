@@ -157,3 +157,10 @@ def test_a_local_user_who_asks_for_the_campus_login_gets_it(client, cas):
     assert client.get(reverse("wall:submit")).context["user"].username == "campus.20230001"
     assert _submit(client, is_anonymous=None).status_code == 302
     assert Post.objects.get().poster.username == "campus.20230001"
+
+
+def test_a_local_user_who_logs_in_through_openid_connect_becomes_the_campus_user(client, provider):
+    client.force_login(make_user("student1"))
+    log_in_through_oidc(client, provider, {"sub": "x1", "student_id": "20230002", "name": "李四"})
+    assert _api_post(client, anonymous=False).status_code == 201
+    assert Post.objects.get().poster.username == "campus.20230002"
