@@ -4,6 +4,7 @@ A campus identity becomes the local user "<ECHOWALL_SSO_USERNAME_PREFIX><campus 
 the campus gives as first_name. The prefix keeps a campus ID from ever landing on a local account
 (a CAS user called "admin" is "campus.admin", not the superuser); to give a campus identity a role,
 create that user name in the admin beforehand, or add the role after their first login.
+Each login also writes the user's CampusIdentity, which is what lets them post under their real name.
 """
 
 import logging
@@ -16,6 +17,10 @@ from django.core.exceptions import SuspiciousOperation
 from django_cas_ng.backends import CASBackend
 from django_cas_ng.signals import cas_user_authenticated
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from accounts import identity
+from accounts.identity import cas_enabled, oidc_enabled
+from accounts.models import CampusIdentity
 
 NAME_LENGTH = 150
 logger = logging.getLogger(__name__)
@@ -30,14 +35,7 @@ def apply_name(user, name):
     if name and user.first_name != name:
         user.first_name = name
         user.save(update_fields=["first_name"])
-
-
-def cas_enabled():
-    return bool(settings.CAS_SERVER_URL)
-
-
-def oidc_enabled():
-    return bool(settings.OIDC_RP_CLIENT_ID)
+    return name
 
 
 class CampusCASBackend(CASBackend):
@@ -50,10 +48,16 @@ class CampusCASBackend(CASBackend):
         return campus_username(username)
 
 
+def _campus_id(user):
+    return user.get_username().removeprefix(settings.ECHOWALL_SSO_USERNAME_PREFIX)
+
+
 def _name_from_cas(sender, user, attributes, **kwargs):
-    if user is not None and attributes:
-        name = attributes.get(settings.ECHOWALL_CAS_NAME_ATTRIBUTE)
-        apply_name(user, name[0] if isinstance(name, list) else name)
+    if user is None:
+        return
+    name = (attributes or {}).get(settings.ECHOWALL_CAS_NAME_ATTRIBUTE)
+    name = apply_name(user, name[0] if isinstance(name, list) else name)
+    identity.record(user, CampusIdentity.Source.CAS, _campus_id(user), name)
 
 
 cas_user_authenticated.connect(_name_from_cas, dispatch_uid="accounts.cas_name")
@@ -108,5 +112,6 @@ class CampusOIDCBackend(OIDCAuthenticationBackend):
         return self.update_user(user, claims)
 
     def update_user(self, user, claims):
-        apply_name(user, claims.get(settings.ECHOWALL_OIDC_NAME_CLAIM))
+        name = apply_name(user, claims.get(settings.ECHOWALL_OIDC_NAME_CLAIM))
+        identity.record(user, CampusIdentity.Source.OIDC, self._campus_id(claims), name)
         return user

@@ -1,4 +1,4 @@
-from accounts.backends import cas_enabled, oidc_enabled
+from accounts.identity import cas_enabled, oidc_enabled
 
 
 def sso(request):

@@ -1,9 +1,11 @@
+from django.contrib import auth
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_cas_ng import views as cas_views
 from mozilla_django_oidc import views as oidc_views
 
-from accounts.backends import cas_enabled, oidc_enabled
+from accounts.identity import cas_enabled, oidc_enabled
 
 
 def _only_if(enabled, view):
@@ -15,10 +17,15 @@ def _only_if(enabled, view):
     return wrapped
 
 
+CAS_BACKEND = "accounts.backends.CampusCASBackend"
 _cas_login = cas_views.LoginView.as_view()
 
 
 def _cas_login_remembering_next(request):
+    if request.user.is_authenticated and request.session.get(BACKEND_SESSION_KEY) != CAS_BACKEND:
+        # Logged in locally and asking for the campus login (to post under a real name): a change of
+        # user. django-cas-ng would just send a logged-in user on, so end the local session first.
+        auth.logout(request)
     # django-cas-ng follows ?next= without checking it (an open redirect) yet ignores it once
     # CAS_LOGIN_NEXT_PAGE is a setting; what it keeps in the session (CAS_STORE_NEXT) it uses across
     # the round trip to the CAS server. So: check it here, keep it there, and hide it from the library.

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from functools import reduce, wraps
 from operator import or_
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -52,7 +53,11 @@ LIST_ITEMS = {
     "errors": "error",
     "attributes": "attribute",
     "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
 }
+# When the discovery document's content last changed (the spec's `changeset`, sortable).
+DISCOVERY_CHANGESET = "2026-12-02 00:00"
 TRUE_VALUES = ("1", "true", "yes", "on")
 
 
@@ -108,6 +113,30 @@ def _allow(*methods):
 
 def w3c(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+# -- discovery -----------------------------------------------------------------------------------
+
+
+@_allow("GET")
+def discovery(request, fmt):
+    """The spec's discovery document: where the v2 endpoint is, what it speaks, whom to ask for a key."""
+    base = request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": fmt})).removesuffix(f"/services.{fmt}")
+    document = {
+        "changeset": DISCOVERY_CHANGESET,
+        "contact": _("Write to %(email)s.") % {"email": settings.DEFAULT_FROM_EMAIL},
+        "key_service": _("The site's administrators issue keys, one per client system (admin: API clients)."),
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": DISCOVERY_CHANGESET,
+                "type": "test" if settings.DEBUG else "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return _respond(fmt, "discovery", document)
 
 
 # -- services ------------------------------------------------------------------------------------
@@ -353,6 +382,7 @@ def requests(request, fmt):
 
 app_name = "open311"
 urlpatterns = [
+    re_path(r"^discovery\.(?P<fmt>json|xml)$", discovery, name="discovery"),
     re_path(r"^services\.(?P<fmt>json|xml)$", services, name="services"),
     re_path(r"^services/(?P<code>[^/]+)\.(?P<fmt>json|xml)$", service_definition, name="service"),
     re_path(r"^requests\.(?P<fmt>json|xml)$", requests, name="requests"),

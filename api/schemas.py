@@ -53,7 +53,9 @@ class PostIn(Schema):
     body: str = Field(min_length=10, max_length=5000)
     wants_public: bool = Field(False, description="The poster agrees to show it on the public wall.")
     anonymous: bool = Field(
-        False, description="Only for a logged-in poster; without a login (a client's key) every post is anonymous."
+        False,
+        description="Only for a logged-in poster; without a login (a client's key) every post is anonymous. "
+        "Once campus single sign-on is on, a real-name post needs a campus login (422 otherwise).",
     )
     contact_name: str = Field("", max_length=50, description="Seen by editors only.")
     contact_phone: str = Field("", max_length=30, description="Seen by editors only.")

@@ -6,12 +6,17 @@ wall.roles, as the admin does. Every refusal is a JSON object with a `detail` me
 """
 
 import html
+import json
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.urls import re_path
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from pydantic import Field
 
@@ -30,7 +35,26 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(title="Echo Wall API", version="1", urls_namespace="api_v1", renderer=ChineseJSONRenderer())
+class NotJSON(Exception):
+    pass
+
+
+class JSONParser(Parser):
+    """Bodies are JSON, said so in Content-Type; a form post or plain text is refused (415), not guessed at."""
+
+    def parse_body(self, request):
+        if request.content_type != "application/json":
+            raise NotJSON
+        return json.loads(request.body)
+
+
+api = NinjaAPI(
+    title="Echo Wall API",
+    version="1",
+    urls_namespace="api_v1",
+    renderer=ChineseJSONRenderer(),
+    parser=JSONParser(),
+)
 api.add_router("/", v1_posts.router)
 api.add_router("/", v1_poster.router)
 api.add_router("/staff", v1_staff.router)
@@ -55,6 +79,60 @@ def _rate_limited(request, exc):
 def _unauthenticated(request, exc):
     detail = _("Log in, or send an API key as “Authorization: Bearer …” or “X-Api-Key”.")
     return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    # ninja turns any failure to read a body into one 400 "Cannot parse request body"; its cause says which.
+    if isinstance(exc.__cause__, NotJSON):
+        detail = _("Send the body as JSON, with “Content-Type: application/json”.")
+        return api.create_response(request, {"detail": detail}, status=415)
+    if isinstance(exc.__cause__, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
+        detail = _("The body is not valid JSON: %(error)s") % {"error": exc.__cause__}
+        return api.create_response(request, {"detail": detail}, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _field_name(loc):
+    # ("body", "data", "title") is the body's field title; ("query", "limit") and ("path", "post_id") as they are.
+    parts = loc[2:] if loc[0] == "body" else loc[1:]
+    return ".".join(str(part) for part in parts) or _("the request body")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    # One message, as for every other refusal, in the form "field: what is wrong; field: …".
+    detail = "; ".join(f"{_field_name(error['loc'])}: {error['msg']}" for error in exc.errors)
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _json_405(view):
+    # ninja answers a method the path lacks in plain text; a refusal from this API is always JSON.
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            detail = _("Method %(method)s is not allowed here.") % {"method": request.method}
+            refusal = api.create_response(request, {"detail": detail}, status=405)
+            refusal["Allow"] = response["Allow"]
+            return refusal
+        return response
+
+    return wrapped
+
+
+def _not_found(request, path):
+    detail = _("There is no %(path)s in this API; see /api/v1/docs.") % {"path": f"/api/v1/{path}"}
+    return api.create_response(request, {"detail": detail}, status=404)
+
+
+def urls():
+    """The API's URL patterns, with every refusal in JSON: a wrong method, and an unknown path (no
+    redirect to a trailing slash, no HTML page)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _json_405(pattern.callback)
+    return [*patterns, re_path(r"^(?P<path>.*)$", _not_found)], app_name, namespace
 
 
 # -- similar -------------------------------------------------------------------------------------

@@ -89,8 +89,14 @@ def read_post(request, post_id: Id):
     return public_post_out(request, posts[0])
 
 
+# The form's field names that PostIn spells otherwise, so a message names what the client sent.
+API_NAMES = {"requested_unit": "unit", "is_anonymous": "anonymous"}
+
+
 def _form_error(errors):
-    return "; ".join(f"{field}: {message}" for field, messages in errors.items() for message in messages)
+    return "; ".join(
+        f"{API_NAMES.get(field, field)}: {message}" for field, messages in errors.items() for message in messages
+    )
 
 
 @router.post("/posts", response={201: CreatedOut, **WRITE_ERRORS}, auth=KEY_OR_SESSION, summary="Make a post")

@@ -112,3 +112,72 @@ class OIDCHandler(_Handler):
         if self.path != "/userinfo" or claims is None:
             return self._answer(401, "{}", "application/json")
         return self._answer(200, json.dumps(claims, ensure_ascii=False), "application/json; charset=utf-8")
+
+
+# Switching single sign-on on as the settings would at start-up, and logging in through it the way
+# a browser does: our site, the campus server, back to our site.
+
+CAS_BACKEND = "accounts.backends.CampusCASBackend"
+OIDC_BACKEND = "accounts.backends.CampusOIDCBackend"
+OIDC_SECRET = "test-client-secret-that-is-long-enough-for-hs256"
+
+
+def _add_backend(settings, backend):
+    if backend not in settings.AUTHENTICATION_BACKENDS:
+        settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, backend]
+
+
+def switch_on_cas(settings, server):
+    server.state["tickets"] = {}
+    settings.CAS_SERVER_URL = f"{server.url}/cas/"
+    _add_backend(settings, CAS_BACKEND)
+
+
+def switch_on_oidc(settings, server):
+    server.state.update({"codes": {}, "userinfo": {}, "secret": OIDC_SECRET, "issuer": server.url})
+    settings.OIDC_RP_CLIENT_ID = "echowall"
+    _add_backend(settings, OIDC_BACKEND)
+    settings.OIDC_RP_CLIENT_SECRET = OIDC_SECRET
+    settings.OIDC_RP_SIGN_ALGO = "HS256"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{server.url}/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{server.url}/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{server.url}/userinfo"
+    settings.ECHOWALL_OIDC_ID_CLAIM = "student_id"
+
+
+def cas_start(client, next_url="/my/posts/"):
+    """Ask to log in; return the service URL our site told CAS to send the browser back to."""
+    response = client.get("/accounts/cas/login/", {"next": next_url})
+    assert response.status_code == 302
+    target = urlparse(response["Location"])
+    assert target.path == "/cas/login"
+    return parse_qs(target.query)["service"][0]
+
+
+def cas_come_back(client, server, service, ticket, user):
+    server.state["tickets"][ticket] = user
+    server.state["service"] = service
+    path = urlparse(service)
+    return client.get(f"{path.path}?{path.query}&ticket={ticket}" if path.query else f"{path.path}?ticket={ticket}")
+
+
+def log_in_through_cas(client, server, campus_id, name, ticket="ST-1", next_url="/my/posts/"):
+    return cas_come_back(client, server, cas_start(client, next_url), ticket, {"user": campus_id, "name": name})
+
+
+def oidc_start(client, next_url="/my/posts/"):
+    response = client.get("/accounts/oidc/login/", {"next": next_url})
+    assert response.status_code == 302
+    target = urlparse(response["Location"])
+    assert target.path == "/authorize"
+    return {name: values[0] for name, values in parse_qs(target.query).items()}
+
+
+def oidc_come_back(client, server, auth, claims, code="code-1", state=None, **grant):
+    server.state["codes"][code] = {"nonce": auth["nonce"], "claims": claims, **grant}
+    callback = urlparse(auth["redirect_uri"])
+    return client.get(callback.path, {"code": code, "state": state or auth["state"]})
+
+
+def log_in_through_oidc(client, server, claims, code="code-1"):
+    return oidc_come_back(client, server, oidc_start(client), claims, code=code)

@@ -349,3 +349,37 @@ def test_a_token_is_never_issued_so_none_is_found(client, wall):
 def test_a_logged_in_stranger_sees_no_more(client, wall):
     client.force_login(make_user())
     assert len(client.get(f"{BASE}/requests.json").json()) == 2
+
+
+# The spec's discovery example: changeset, contact, key_service, then each endpoint's specification,
+# url, changeset, type and formats.
+DISCOVERY_FIELDS = ["changeset", "contact", "key_service", "endpoints"]
+ENDPOINT_FIELDS = ["specification", "url", "changeset", "type", "formats"]
+
+
+def test_discovery_says_where_the_endpoint_is_in_json(client, wall):
+    document = client.get(f"{BASE}/discovery.json").json()
+    assert list(document) == DISCOVERY_FIELDS
+    [endpoint] = document["endpoints"]
+    assert list(endpoint) == ENDPOINT_FIELDS
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"] == f"http://testserver{BASE}" and endpoint["type"] == "production"
+    assert endpoint["formats"] == ["text/xml", "application/json"]
+    # A client appends the method to the url, as the spec says; it must land on our services.
+    services = client.get(endpoint["url"].removeprefix("http://testserver") + "/services.json")
+    assert services.status_code == 200 and services.json()
+
+
+def test_discovery_reads_the_same_in_xml(client, wall):
+    root = _xml(client.get(f"{BASE}/discovery.xml"))
+    assert root.tag == "discovery" and [child.tag for child in root] == DISCOVERY_FIELDS
+    [endpoint] = root.find("endpoints")
+    assert endpoint.tag == "endpoint" and [child.tag for child in endpoint] == ENDPOINT_FIELDS
+    assert [f.text for f in endpoint.find("formats")] == ["text/xml", "application/json"]
+    assert [f.tag for f in endpoint.find("formats")] == ["format", "format"]
+    assert endpoint.find("url").text == f"http://testserver{BASE}"
+
+
+def test_discovery_refuses_a_post_in_the_spec_format(client, wall):
+    response = client.post(f"{BASE}/discovery.json")
+    assert response.status_code == 405 and response.json()[0]["code"] == 405

@@ -1,7 +1,7 @@
 """An Open311 client we did not write (georeport, a published package) against the real server over HTTP.
 
-georeport reads only (services, one service, requests, one request); no Python 3 client that
-posts installs (open311 and three are Python 2 only), so posting goes through plain HTTP as a
+georeport reads only (services, one service, requests, one request); posting through a published
+client is in test_open311_civicbot.py (JSON), and here through plain HTTP in both formats, as a
 client would send it: form-encoded, api_key in the body.
 """
 

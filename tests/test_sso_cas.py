@@ -6,35 +6,16 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.factories import make_user
-from tests.sso_fakes import CASHandler, FakeServer
-
-BACKEND = "accounts.backends.CampusCASBackend"
+from tests.sso_fakes import CASHandler, FakeServer, switch_on_cas
+from tests.sso_fakes import cas_come_back as _come_back
+from tests.sso_fakes import cas_start as _start
 
 
 @pytest.fixture
 def cas(settings):
     with FakeServer(CASHandler) as server:
-        server.state["tickets"] = {}
-        settings.CAS_SERVER_URL = f"{server.url}/cas/"
-        if BACKEND not in settings.AUTHENTICATION_BACKENDS:  # as if switched on at start-up
-            settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, BACKEND]
+        switch_on_cas(settings, server)
         yield server
-
-
-def _start(client, next_url="/my/posts/"):
-    """Ask to log in; return the service URL our site told CAS to send the browser back to."""
-    response = client.get("/accounts/cas/login/", {"next": next_url})
-    assert response.status_code == 302
-    target = urlparse(response["Location"])
-    assert target.path == "/cas/login"
-    return parse_qs(target.query)["service"][0]
-
-
-def _come_back(client, cas, service, ticket, user):
-    cas.state["tickets"][ticket] = user
-    cas.state["service"] = service
-    path = urlparse(service)
-    return client.get(f"{path.path}?{path.query}&ticket={ticket}" if path.query else f"{path.path}?ticket={ticket}")
 
 
 def test_it_logs_a_campus_user_in_with_their_id_and_name(client, cas):
@@ -101,3 +82,24 @@ def test_local_accounts_still_log_in(client, cas):
     response = client.post("/accounts/login/", {"username": "staff1", "password": "pw-123456"})
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+
+
+def test_the_admin_sign_in_page_offers_it_when_on(client, cas):
+    page = client.get("/admin/login/").content.decode()
+    assert 'href="/accounts/cas/login/?next=/admin/"' in page
+    assert 'name="password"' in page  # Wagtail's own form is still there, for local staff accounts
+
+
+def test_the_admin_sign_in_page_has_no_campus_link_when_off(client, settings):
+    settings.CAS_SERVER_URL = ""
+    page = client.get("/admin/login/").content.decode()
+    assert "/accounts/cas/login/" not in page and 'name="password"' in page
+
+
+def test_a_campus_member_with_a_role_signs_in_to_the_admin_through_it(client, cas):
+    make_user("campus.20230009", groups=["编辑"])  # the role given beforehand, as the README says
+    response = client.get("/accounts/cas/login/", {"next": "/admin/"})
+    service = parse_qs(urlparse(response["Location"]).query)["service"][0]
+    response = _come_back(client, cas, service, "ST-1", {"user": "20230009", "name": "赵编辑"})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

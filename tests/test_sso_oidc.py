@@ -1,46 +1,21 @@
 """Campus OpenID Connect login against a fake provider on 127.0.0.1, through mozilla-django-oidc."""
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth.models import User
 
 from tests.factories import make_user
-from tests.sso_fakes import FakeServer, OIDCHandler
-
-SECRET = "test-client-secret-that-is-long-enough-for-hs256"
-
-BACKEND = "accounts.backends.CampusOIDCBackend"
+from tests.sso_fakes import FakeServer, OIDCHandler, switch_on_oidc
+from tests.sso_fakes import oidc_come_back as _come_back
+from tests.sso_fakes import oidc_start as _start
 
 
 @pytest.fixture
 def provider(settings):
     with FakeServer(OIDCHandler) as server:
-        server.state.update({"codes": {}, "userinfo": {}, "secret": SECRET, "issuer": server.url})
-        settings.OIDC_RP_CLIENT_ID = "echowall"
-        if BACKEND not in settings.AUTHENTICATION_BACKENDS:  # as if switched on at start-up
-            settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, BACKEND]
-        settings.OIDC_RP_CLIENT_SECRET = SECRET
-        settings.OIDC_RP_SIGN_ALGO = "HS256"
-        settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{server.url}/authorize"
-        settings.OIDC_OP_TOKEN_ENDPOINT = f"{server.url}/token"
-        settings.OIDC_OP_USER_ENDPOINT = f"{server.url}/userinfo"
-        settings.ECHOWALL_OIDC_ID_CLAIM = "student_id"
+        switch_on_oidc(settings, server)
         yield server
-
-
-def _start(client):
-    response = client.get("/accounts/oidc/login/", {"next": "/my/posts/"})
-    assert response.status_code == 302
-    target = urlparse(response["Location"])
-    assert target.path == "/authorize"
-    return {name: values[0] for name, values in parse_qs(target.query).items()}
-
-
-def _come_back(client, provider, auth, claims, code="code-1", state=None, **grant):
-    provider.state["codes"][code] = {"nonce": auth["nonce"], "claims": claims, **grant}
-    callback = urlparse(auth["redirect_uri"])
-    return client.get(callback.path, {"code": code, "state": state or auth["state"]})
 
 
 def test_it_logs_a_campus_user_in_with_their_id_and_name(client, provider):
@@ -122,3 +97,17 @@ def test_it_is_off_without_settings(client, settings):
     assert client.get("/accounts/oidc/callback/", {"code": "x", "state": "y"}).status_code == 404
     make_user("staff1")
     assert client.post("/accounts/login/", {"username": "staff1", "password": "pw-123456"}).status_code == 302
+
+
+def test_the_login_pages_offer_it_when_on(client, provider):
+    assert (
+        'href="/accounts/oidc/login/?next=/my/posts/"'
+        in client.get("/accounts/login/?next=/my/posts/").content.decode()
+    )
+    assert 'href="/accounts/oidc/login/?next=/admin/"' in client.get("/admin/login/").content.decode()
+
+
+def test_the_login_pages_have_no_link_when_off(client, settings):
+    settings.OIDC_RP_CLIENT_ID = ""
+    assert "/accounts/oidc/login/" not in client.get("/accounts/login/").content.decode()
+    assert "/accounts/oidc/login/" not in client.get("/admin/login/").content.decode()

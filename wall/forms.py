@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identity import may_post_real_name
 from wall.models import Category, Kind, Post, Unit
 from wall.photos import clean_photo
 
@@ -82,6 +83,19 @@ class PostForm(forms.ModelForm):
             self.fields["is_anonymous"].initial = True
             self.fields["is_anonymous"].disabled = True
             self.fields["is_anonymous"].help_text = _("Not logged in: your post is anonymous.")
+        # Logged in locally while campus single sign-on is on: the name is nobody's word, so anonymous
+        # unless the poster logs in through the campus (the submit page links to it).
+        self.needs_campus_login = user.is_authenticated and not may_post_real_name(user)
+        if self.needs_campus_login:
+            self.fields["is_anonymous"].initial = True
+
+    def clean_is_anonymous(self):
+        anonymous = self.cleaned_data["is_anonymous"]
+        if not anonymous and self.needs_campus_login:
+            raise ValidationError(
+                _("Real-name posts need a campus login (统一身份认证). Post anonymously, or log in through it.")
+            )
+        return anonymous
 
     def save(self, commit=True):
         post = super().save(commit=False)

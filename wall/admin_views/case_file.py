@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.log_actions import registry as log_registry
 
+from accounts.identity import campus_identity, shown_name
 from wall import roles
 from wall.admin_forms import (
     AcceptForm,
@@ -52,16 +53,18 @@ def _identity(post, user):
     The account behind an anonymous post is never shown to anyone; contact details, if the poster
     gave any, only to editors.
     """
+    verified = False
     if post.is_anonymous:
         poster_name = None
     elif post.poster is None:
         poster_name = ""
     else:
-        poster_name = post.poster.get_full_name().strip() or post.poster.get_username()
+        poster_name = shown_name(post.poster)
+        verified = campus_identity(post.poster) is not None
     contact = None
     if roles.is_editor(user):
         contact = {"name": post.contact_name, "phone": post.contact_phone, "email": post.contact_email}
-    return {"is_anonymous": post.is_anonymous, "poster_name": poster_name, "contact": contact}
+    return {"is_anonymous": post.is_anonymous, "poster_name": poster_name, "verified": verified, "contact": contact}
 
 
 def _audit_trail(post):
