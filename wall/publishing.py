@@ -112,6 +112,7 @@ def _add_children(parent, pages):
         page.path = Page._get_path(parent.path, page.depth, number)
         page.first_published_at = page.last_published_at = now
         page._cached_parent_obj = parent  # for the url_path, without asking the database again
+        page.locale_id = parent.locale_id  # what Wagtail would look up for each page
         # With its public replies. The projection is valid by construction, and full_clean was most
         # of the cost.
         page.save(clean=False)
