@@ -1,8 +1,14 @@
 """Privacy is a hard invariant: plant unique markers wherever private data lives, crawl every public
-surface as an anonymous visitor and as a logged-in stranger, and find none of them."""
+surface as an anonymous visitor and as a logged-in stranger, and find none of them.
 
+This is the one crawler (issue #7): the pages reachable from the home page, the sitemap, search,
+the similar endpoint, the JSON API and Open311 are all fetched here, with every photo they link to.
+test_api_privacy and test_search_index_privacy plant the same markers through `_plant`."""
+
+import html
+import io
 import re
-from urllib.parse import urljoin, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,11 +21,12 @@ from tests.factories import (
     make_accepted_post,
     make_editor,
     make_handler,
+    make_post,
     make_replied_post,
     make_unit,
     make_user,
 )
-from wall.models import Post, PostPhoto
+from wall.models import Post, PostPhoto, ReturnVisit
 
 MARKERS = {
     "private_title": "MKPRIVTITLE",
@@ -35,6 +42,19 @@ MARKERS = {
     "original_title": "MKORIGTITLE",
     "withdrawn": "MKWITHDRAWN",
     "exif": "MKEXIFCAMERA",
+    "exif_description": "MKEXIFDESC",
+    "exif_artist": "MKEXIFARTIST",
+    "photo_file_name": "MKPHOTOFILE",
+    # A poster with no account, anonymous by force, who left contact details for the editors.
+    "anonymous_name": "MKANONNAME",
+    "anonymous_phone": "13988887766",
+    "anonymous_email": "mkanon@example.net",
+    # What staff write for staff only.
+    "internal_note": "MKSTAFFNOTE",
+    "transfer_reason": "MKTRANSFERWHY",
+    "reassign_reason": "MKREASSIGNWHY",
+    "return_visit_note": "MKVISITNOTE",
+    "reject_reason": "MKREJECTWHY",
 }
 
 
@@ -77,64 +97,170 @@ def _plant():
     public.reply(handler, f"仅您可见 {MARKERS['private_reply']}", is_public=False)
     public.add_follow_up(MARKERS["follow_up"])
     public.rate(5, 5, 5, MARKERS["rating_comment"])
-    exif = Image.Exif()
-    exif[0x010F] = MARKERS["exif"]
-    public.add_photo(SimpleUploadedFile("e.jpg", image_bytes(exif=exif)))
+    public.add_photo(SimpleUploadedFile(f"{MARKERS['photo_file_name']}.jpg", marked_photo()))
+    public.add_note(handler, f"内部 {MARKERS['internal_note']}")
     public.publish(editor)
     public.edit_public_text(editor, "宿舍热水问题", "", show_photos=True)
+
+    # A published post by nobody logged in, handed between units with reasons, co-handled,
+    # closed and checked back on by an editor.
+    other_unit, third_unit = make_unit("保卫处"), make_unit("学生工作处")
+    make_handler(other_unit)
+    supervisor = make_user(groups=["督查员"])
+    other_unit.supervisors.add(supervisor)
+    third_unit.supervisors.add(supervisor)
+    handed = make_accepted_post(
+        editor,
+        unit,
+        title="路灯不亮",
+        body="北门到图书馆的路灯坏了三盏。",
+        is_anonymous=True,
+        contact_name=MARKERS["anonymous_name"],
+        contact_phone=MARKERS["anonymous_phone"],
+        contact_email=MARKERS["anonymous_email"],
+    )
+    handed.transfer(handler, other_unit, MARKERS["transfer_reason"])
+    handed.reassign(supervisor, third_unit, MARKERS["reassign_reason"])
+    handed.add_co_units(editor, [unit])
+    third_handler = make_handler(third_unit)
+    handed.reply(third_handler, "已修好。", is_public=True)
+    handed.close(third_handler)
+    handed.record_return_visit(editor, ReturnVisit.Outcome.SOLVED, MARKERS["return_visit_note"])
+    handed.publish(editor)
+
+    # Rejected, with a reason for the poster's eyes.
+    rejected = make_post(title="与本校无关的问题")
+    rejected.reject(editor, MARKERS["reject_reason"])
 
     # Published, then withdrawn.
     withdrawn = make_accepted_post(editor, unit, title=f"撤回 {MARKERS['withdrawn']}")
     withdrawn.publish(editor)
     withdrawn.unpublish(editor)
 
-    return {"public": Post.objects.get(pk=public.pk), "private": private, "private_photo": private_photo}
+    return {
+        "public": Post.objects.get(pk=public.pk),
+        "handed": Post.objects.get(pk=handed.pk),
+        "private": private,
+        "private_photo": private_photo,
+    }
 
 
-def crawl(client, start=("/", "/sitemap.xml", "/wall/")):
-    """Fetch every same-site URL reachable from the start pages; return {url: body}."""
-    seen, queue, bodies = set(), list(start), {}
-    while queue and len(seen) < 500:
+def marked_photo():
+    """A JPEG whose EXIF carries markers, as a phone's camera would carry a name or a place."""
+    exif = Image.Exif()
+    exif[0x010F] = MARKERS["exif"]  # Make
+    exif[0x010E] = MARKERS["exif_description"]  # ImageDescription
+    exif[0x013B] = MARKERS["exif_artist"]  # Artist
+    return image_bytes(exif=exif)
+
+
+SKIPPED_PREFIXES = ("/admin", "/accounts/logout", "/i18n", "/captcha")
+LINK = re.compile(r'(?:href|src)="([^"#]+)"|<loc>([^<]+)</loc>|"(https?://testserver/[^"]*)"')
+
+
+def public_entry_points(posts):
+    """Where a crawl starts: the pages a visitor finds, and every machine-readable surface, asked
+    about every post (public or not) and about the private words themselves."""
+    urls = ["/", "/sitemap.xml", "/wall/", "/stats/", "/track/", "/post/new/", "/api/v1/openapi.json"]
+    urls += ["/api/v1/posts", "/api/v1/posts?q=宿舍", "/open311/v2/services.json", "/open311/v2/services.xml"]
+    urls += ["/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/requests.json?status=closed"]
+    for pk in Post.objects.values_list("pk", flat=True):
+        urls += [f"/api/v1/posts/{pk}", f"/open311/v2/requests/{pk}.json", f"/open311/v2/requests/{pk}.xml"]
+    for term in ["宿舍", "热水", "路灯", *MARKERS.values()]:
+        urls += [f"/search/?q={term}", f"/api/v1/similar?q={term}&limit=50", f"/api/v1/posts?q={term}"]
+    urls += [f"/open311/v2/requests.json?service_request_id={','.join(str(pk) for pk in posts)}"]
+    return urls
+
+
+def crawl(client, start=None):
+    """Fetch every same-site URL reachable from the start, following every link, image and
+    address an answer holds (HTML, sitemap XML, JSON, Open311 XML); return {url: raw bytes}.
+    Error pages count too: a 404 must not echo what it refused."""
+    queue = list(start or public_entry_points(Post.objects.values_list("pk", flat=True)))
+    seen, bodies = set(), {}
+    while queue and len(seen) < 800:
         url = queue.pop()
-        if url in seen or url.startswith(("/admin", "/accounts/logout", "/i18n")):
+        if url in seen or url.startswith(SKIPPED_PREFIXES):
             continue
         seen.add(url)
         response = client.get(url, follow=True)
         content = b"".join(response.streaming_content) if response.streaming else response.content
-        body = content.decode("utf-8", errors="replace") if response.status_code == 200 else ""
-        bodies[url] = body
-        for link in re.findall(r'(?:href|src)="([^"#]+)"|<loc>([^<]+)</loc>', body):
-            target = urlparse(urljoin("http://testserver" + url, link[0] or link[1]))
+        bodies[url] = content
+        for link in LINK.findall(content.decode("utf-8", errors="replace")):
+            target = urlparse(urljoin("http://testserver" + url, html.unescape(next(filter(None, link)))))
             if target.netloc in ("testserver", "localhost", "") and target.path:
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    assert len(seen) < 800, "the crawl hit its limit: the wall grew links it cannot finish"
     return bodies
 
 
 def assert_no_markers(bodies):
     for url, body in bodies.items():
         for name, marker in MARKERS.items():
-            assert marker.lower() not in body.lower(), f"{name} marker leaked at {url}"
+            # A search for the marker echoes it back: that tells nothing (test_search_finds_no_marker
+            # checks that such a search finds nothing).
+            if marker.lower() not in unquote(url).lower():
+                assert marker.lower().encode() not in body.lower(), f"{name} marker leaked at {url}"
+
+
+def assert_reached_the_public_posts(bodies, planted):
+    # The crawl really reached the published posts, their photos and their API answers.
+    for post in (planted["public"], planted["handed"]):
+        assert post.page.url in bodies
+        assert b'"id": %d' % post.pk in bodies[f"/api/v1/posts/{post.pk}"]
+        assert b"<service_request_id>%d<" % post.pk in bodies[f"/open311/v2/requests/{post.pk}.xml"]
+    photo_urls = [reverse("wall:photo", args=[pk]) for pk in planted["public"].page.photo_ids]
+    assert photo_urls and all(bodies[url].startswith(b"\xff\xd8") for url in photo_urls)  # real JPEGs
 
 
 def test_no_marker_reaches_any_public_page(client, planted):
     bodies = crawl(client)
-    assert planted["public"].page.url in bodies  # the crawl really reached the published post
+    assert_reached_the_public_posts(bodies, planted)
     assert_no_markers(bodies)
 
 
 def test_no_marker_reaches_a_logged_in_stranger(client, planted):
     client.force_login(make_user())
-    assert_no_markers(crawl(client, start=("/", "/sitemap.xml", "/wall/", reverse("wall:my_posts"))))
+    bodies = crawl(client, start=[*public_entry_points(Post.objects.values_list("pk", flat=True)), "/my/posts/"])
+    assert_reached_the_public_posts(bodies, planted)
+    assert "/my/posts/" in bodies
+    assert_no_markers(bodies)
+
+
+def test_the_markers_are_really_there_for_those_who_may_see_them(client, planted):
+    # Without this, a crawl finding nothing could mean the markers were never planted.
+    handed = planted["handed"]
+    assert MARKERS["exif_artist"].encode() in marked_photo()
+    client.force_login(make_editor())
+    case_file = client.get(reverse("wall_admin:post", args=[handed.pk])).content.decode()
+    for name in ("anonymous_name", "anonymous_phone", "anonymous_email", "transfer_reason", "reassign_reason"):
+        assert MARKERS[name] in case_file, name
+    assert MARKERS["return_visit_note"] in case_file
+    public_file = client.get(reverse("wall_admin:post", args=[planted["public"].pk])).content.decode()
+    assert MARKERS["internal_note"] in public_file and MARKERS["private_reply"] in public_file
+    rejected = Post.objects.get(status=Post.Status.REJECTED)
+    track_page = client.get(reverse("wall:track", args=[rejected.tracking_token])).content.decode()
+    assert MARKERS["reject_reason"] in track_page
+
+
+def test_photos_are_never_served_from_the_media_folder(client, planted):
+    # Only /photos/<id>/ serves them, after its permission check; their stored names lead nowhere.
+    from django.conf import settings
+
+    for photo in PostPhoto.objects.all():
+        assert MARKERS["photo_file_name"] not in photo.image.name
+        assert client.get(settings.MEDIA_URL + photo.image.name).status_code == 404
 
 
 def test_search_finds_no_marker(client, planted):
     for marker in MARKERS.values():
         assert client.get(reverse("search:search"), {"q": marker}).context["total"] == 0, marker
         assert client.get("/api/v1/similar", {"q": marker}).json()["results"] == [], marker
+        assert client.get("/api/v1/posts", {"q": marker}).json()["count"] == 0, marker
     found = client.get(reverse("search:search"), {"q": "宿舍热水"})
     assert [page.pk for _, page in found.context["results"]] == [planted["public"].page.pk]
-    similar = client.get("/api/v1/similar", {"q": "宿舍热水", "limit": 50}).content.decode()
-    assert_no_markers({"search": found.content.decode(), "similar": similar})
+    similar = client.get("/api/v1/similar", {"q": "宿舍热水", "limit": 50}).content
+    assert_no_markers({"search": found.content, "similar": similar})
 
 
 def test_the_search_index_holds_no_marker(planted):
@@ -163,7 +289,10 @@ def test_public_photos_carry_no_exif(client, planted):
     for photo in PostPhoto.objects.filter(post=planted["public"]):
         response = client.get(reverse("wall:photo", args=[photo.pk]))
         assert response.status_code == 200
-        assert MARKERS["exif"].encode() not in b"".join(response.streaming_content)
+        content = b"".join(response.streaming_content)
+        for name in ("exif", "exif_description", "exif_artist"):
+            assert MARKERS[name].encode() not in content, name
+        assert not Image.open(io.BytesIO(content)).getexif()
 
 
 def test_the_public_page_shows_the_public_reply(client, planted):

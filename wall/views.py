@@ -4,13 +4,13 @@ import time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wall import ratelimit, reports, stats
+from wall import busy, ratelimit, reports, stats
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
 from wall.models import Follow, Kind, Post, PostPhoto, StatisticsSettings, TransitionError
 from wall.projection import is_photo_public
@@ -26,23 +26,39 @@ def _get_post_for_token(token):
 def submit(request):
     kind = Kind.objects.filter(slug=request.GET.get("kind", "")).first()
     form = PostForm(request.POST or None, request.FILES or None, user=request.user, initial={"kind": kind})
-    if request.method == "POST" and form.is_valid():
-        digest = _digest(form.cleaned_data)
-        earlier = _recent_post(request, digest)
-        if earlier:  # the same text again from this browser: a double tap, or "back" and "submit"
-            messages.info(request, _("You had just sent this post; it was not stored twice."))
-            return redirect("wall:thanks", token=earlier)
-        if not ratelimit.allow_web_write(request, "post"):
-            form.add_error(
-                None,
-                _("Too many posts from your network just now. Please try again later: what you typed is still here."),
-            )
-            return render(request, "wall/submit.html", {"form": form}, status=429)
-        with transaction.atomic():
-            post = form.save()
-        request.session["last_post"] = {"digest": digest, "token": post.tracking_token, "at": time.time()}
-        return redirect("wall:thanks", token=post.tracking_token)
+    if request.method == "POST":
+        try:
+            if form.is_valid():
+                return _store(request, form)
+        except OperationalError as error:
+            if not busy.is_busy(error):
+                raise
+            # Nothing was stored (the post and its photos are one transaction): the form, as typed,
+            # goes back with "try again". Without the captcha: drawing a new one writes to the busy
+            # database; sent again, the form asks for it.
+            form.fields.pop("captcha", None)
+            context = {"form": form, "busy": True, "photos_dropped": bool(request.FILES)}
+            return busy.mark_retryable(render(request, "wall/submit.html", context, status=503))
     return render(request, "wall/submit.html", {"form": form})
+
+
+def _store(request, form):
+    """Store a valid post once, and go to its thanks page."""
+    digest = _digest(form.cleaned_data)
+    earlier = _recent_post(request, digest)
+    if earlier:  # the same text again from this browser: a double tap, or "back" and "submit"
+        messages.info(request, _("You had just sent this post; it was not stored twice."))
+        return redirect("wall:thanks", token=earlier)
+    if not ratelimit.allow_web_write(request, "post"):
+        form.add_error(
+            None,
+            _("Too many posts from your network just now. Please try again later: what you typed is still here."),
+        )
+        return render(request, "wall/submit.html", {"form": form}, status=429)
+    with transaction.atomic():
+        post = form.save()
+    request.session["last_post"] = {"digest": digest, "token": post.tracking_token, "at": time.time()}
+    return redirect("wall:thanks", token=post.tracking_token)
 
 
 def _digest(data):

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "wall.busy.BusyDatabaseMiddleware",
 ]
 
 # The public pages load nothing from elsewhere and run no inline script: a stored script in a post
@@ -104,10 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers carry on while a post is being written; the timeout turns a brief
-        # lock into a short wait instead of an error.
+        # lock into a short wait instead of an error (past it, wall.busy answers "try again").
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env_float("ECHOWALL_SQLITE_TIMEOUT", 20.0),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
