@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -39,7 +41,7 @@ def search(request):
         context["total"] = results.total
         context["capped"] = results.capped
         context["degraded"] = results.degraded
-        context["facets"] = _facet_choices(results.facets, filters)
+        context["facets"] = _facet_choices(results.facets, filters, query)
         # A paginator over the total only, for the page links; the hits are already this page's.
         context["page_obj"] = Paginator(range(results.total), PAGE_SIZE).get_page(page_number)
     return render(request, "search/search.html", context)
@@ -60,11 +62,18 @@ def _page_number(value):
     return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1
 
 
-def _facet_choices(facets, filters):
-    """Each facet's values with their counts, marked when they are the active filter."""
+def _facet_choices(facets, filters, query):
+    """Each facet's values with their counts and the link that filters by it (the other filters
+    kept), marked when they are the active filter. Links built here: in the template they were a
+    third of the page's time."""
     return {
         name: [
-            {"value": f.value, "label": f.label, "count": f.count, "active": filters.get(name) == f.value}
+            {
+                "label": f.label,
+                "count": f.count,
+                "active": filters.get(name) == f.value,
+                "href": "?" + urlencode({"q": query, **filters, name: f.value}),
+            }
             for f in values
         ]
         for name, values in facets.items()

@@ -35,6 +35,20 @@ def test_it_filters_by_kind(client, people, django_capture_on_commit_callbacks):
     assert [page.title for _, page in response.context["results"]] == ["宿舍热水器坏了"]
 
 
+def test_its_facet_links_narrow_the_results_and_keep_the_other_filters(
+    client, people, django_capture_on_commit_callbacks
+):
+    repair = make_kind("报修", "repair")
+    publish(people, django_capture_on_commit_callbacks, title="宿舍热水器坏了", kind=repair)
+    publish(people, django_capture_on_commit_callbacks, title="宿舍热水几点有")
+    response = client.get("/search/", {"q": "宿舍热水", "status": "replied"})
+    [link] = [choice["href"] for choice in response.context["facets"]["kind"] if choice["label"] == "报修"]
+    narrowed = client.get("/search/" + link)
+    assert [page.title for _, page in narrowed.context["results"]] == ["宿舍热水器坏了"]
+    assert narrowed.context["filters"] == {"status": "replied", "kind": repair.pk}
+    assert link.replace("&", "&amp;") in response.content.decode()
+
+
 def test_it_helps_when_nothing_is_found(client, people, django_capture_on_commit_callbacks):
     publish(people, django_capture_on_commit_callbacks)
     html = client.get("/search/", {"q": "火星探测器"}).content.decode()
