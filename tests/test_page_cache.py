@@ -121,7 +121,8 @@ def test_each_visitor_gets_a_csrf_token_of_their_own(post):
     assert _does_token_match(second_token, second_secret)
     assert not _does_token_match(second_token, first_secret)
     # And the token works: the language switcher on the cached page takes it.
-    switched = second.post(reverse("set_language"), {"language": "en", "next": "/", "csrfmiddlewaretoken": second_token})
+    form = {"language": "en", "next": "/", "csrfmiddlewaretoken": second_token}
+    switched = second.post(reverse("set_language"), form)
     assert switched.status_code == 302
 
 
