@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import _does_token_match, get_token
+from django.middleware.csrf import CsrfViewMiddleware, _does_token_match, get_token
 from django.utils import translation
 
 VERSION_KEY = "pagecache:version"
@@ -49,8 +49,16 @@ def invalidate():
 
 
 class PublicPageCacheMiddleware:
+    """Serves a cached page right after the language is known, skipping the middleware below it.
+
+    Those (CSRF, auth, messages, frame and content-security headers) have already done their work
+    on the stored copy: its headers are kept, minus any cookie. Only the CSRF cookie is per visitor,
+    so Django's CSRF middleware is asked to read and, if need be, set it on each cached answer.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         if not _may_cache(request):
@@ -58,13 +66,24 @@ class PublicPageCacheMiddleware:
         key = _key(request)
         cached = cache.get(key)
         if cached is not None:
-            return _thaw(request, cached)
+            return self._thaw(request, cached)
         response = self.get_response(request)
         if _may_store(request, response):
             frozen = _freeze(request, response)
             if frozen is not None:
                 cache.set(key, frozen, settings.ECHOWALL_PAGE_CACHE_SECONDS)
         return response
+
+    def _thaw(self, request, frozen):
+        headers, content = frozen
+        response = HttpResponse()
+        if TOKEN_PLACEHOLDER in content:
+            self.csrf.process_request(request)  # this visitor's CSRF secret, from their cookie
+            content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+        for name, value in headers:
+            response[name] = value
+        response.content = content
+        return self.csrf.process_response(request, response)  # sets the cookie the token belongs to
 
 
 def _may_cache(request):
@@ -81,8 +100,10 @@ def _may_store(request, response):
         getattr(response, "echowall_cacheable", False)
         and response.status_code == 200
         and not response.streaming
-        and not response.cookies
         and not request.user.is_authenticated
+        # A nonce must differ on every answer: a page whose policy has one cannot be shared.
+        and "'nonce-" not in response.get("Content-Security-Policy", "")
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
     )
 
 
@@ -97,7 +118,7 @@ def _key(request):
 
 
 def _freeze(request, response):
-    """The response's content type and content, this visitor's CSRF tokens replaced by the placeholder.
+    """The response's headers (no cookies) and content, this visitor's CSRF tokens replaced by the placeholder.
 
     None (do not cache) if the content already holds the placeholder: it could not be told apart.
     """
@@ -112,14 +133,7 @@ def _freeze(request, response):
             return TOKEN_PLACEHOLDER if _does_token_match(token, secret) else match.group()
 
         content = TOKEN_CANDIDATE.sub(placeholder, content)
-    return response["Content-Type"], content
-
-
-def _thaw(request, frozen):
-    content_type, content = frozen
-    if TOKEN_PLACEHOLDER in content:
-        content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-    return HttpResponse(content, content_type=content_type)
+    return [(name, value) for name, value in response.items() if name.lower() != "content-length"], content
 
 
 def _on_change(sender, instance, **kwargs):
