@@ -65,9 +65,10 @@ def pages(args):
 
     from wall.models import WallPostPage
 
-    post = WallPostPage.objects.live().order_by("-posted_at").first()
-    if post is None:
+    posts = WallPostPage.objects.live().order_by("-posted_at")
+    if not posts.exists():
         sys.exit("The wall has no post: run `load.py build` first.")
+    post = posts[posts.count() // 2]  # from the middle of the wall: an imported post, with a reply
     chosen = {"home": "/", "wall": "/wall/", "post": post.url, "search": f"/search/?q={quote(SEARCH_QUERY)}"}
     args.dir.mkdir(parents=True, exist_ok=True)
     client = Client(HTTP_HOST="127.0.0.1")

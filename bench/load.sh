@@ -88,7 +88,8 @@ total=$(( (duration + 2) * 8 ))
 "$python" bench/load.py post "http://127.0.0.1:$port/api/v1/posts" "$key" "$total" "$post_rate" "$kind" "$category" "$acks" &
 poster_pid=$!
 
-measure() {  # path -> "req/s p50 p99 errors"
+measure() {  # path -> "req/s p50 p99 errors", after a warm-up (each worker loads the segmenter once)
+  wrk -t 2 -c "$connections" -d 3s --timeout 10s "http://127.0.0.1:$port$1" >/dev/null
   wrk -t 2 -c "$connections" -d "${duration}s" --timeout 10s -s "$lua" "http://127.0.0.1:$port$1" | awk '/^RESULT/ {print $2, $3, $4, $5}'
 }
 
