@@ -1,7 +1,11 @@
 """Public pages cached for anonymous visitors: what a change to the wall drops at once (privacy above
 all), who is never served or stored, and that no visitor ever gets another's CSRF token."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -139,3 +143,25 @@ def test_each_language_has_its_own_cached_page(client):
     english.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = english.get("/").content.decode()
     assert "Latest answers" in html and "最新答复" not in html
+
+
+@pytest.mark.parametrize("backend, refused", [("locmem", True), ("file", False)])
+def test_production_refuses_a_cache_of_its_own_per_worker(tmp_path, backend, refused):
+    # With a cache per gunicorn worker, a post withdrawn in one worker would stay cached in the others.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "a-long-random-value-for-this-check-only-" + "x" * 30,
+        "ALLOWED_HOSTS": "wall.example.edu",
+        "ECHOWALL_VAR_DIR": str(tmp_path),
+        "ECHOWALL_CACHE": backend,
+    }
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode != 0) == refused, result.stderr
+    assert ("ECHOWALL_CACHE must be file or database" in result.stderr) == refused
