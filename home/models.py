@@ -4,6 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from wall.models import Kind, Post, WallIndexPage, WallPostPage
+from wall.pagecache import cacheable
 from wall.stats import figures_since, month_start
 
 LATEST_ANSWERED = 6
@@ -33,3 +34,6 @@ class HomePage(Page):
         )
         context["figures"] = figures_since(month_start())
         return context
+
+    def serve(self, request, *args, **kwargs):
+        return cacheable(super().serve(request, *args, **kwargs))

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from search.backends import get_backend
 from wall.models import Post, WallPostPage
+from wall.pagecache import cacheable
 
 MAX_QUERY_LENGTH = 100
 PAGE_SIZE = 20
@@ -44,7 +45,9 @@ def search(request):
         context["facets"] = _facet_choices(results.facets, filters, query)
         # A paginator over the total only, for the page links; the hits are already this page's.
         context["page_obj"] = Paginator(range(results.total), PAGE_SIZE).get_page(page_number)
-    return render(request, "search/search.html", context)
+    response = render(request, "search/search.html", context)
+    # A backup search's answer is not kept: the real one should be back soon.
+    return response if context.get("degraded") else cacheable(response)
 
 
 def _filters(params):

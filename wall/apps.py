@@ -8,3 +8,6 @@ class WallConfig(AppConfig):
 
     def ready(self):
         from wall import log_actions  # noqa: F401 - registers the audit trail's action labels
+        from wall.pagecache import connect_signals
+
+        connect_signals()

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.ChineseUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "wall.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,6 +111,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_float("ECHOWALL_SQLITE_TIMEOUT", 20.0),
     }
+
+# The cache holds the public pages served to anonymous visitors, the rate limits' counts and the
+# statistics. ECHOWALL_CACHE picks where: "locmem" (this process only: right for one process),
+# "file" (VAR_DIR/cache: shared by every process on this machine) or "database" (the table
+# echowall_cache, made by `manage.py createcachetable`: shared by every machine).
+ECHOWALL_CACHE = env_str("ECHOWALL_CACHE", "locmem")
+ECHOWALL_CACHE_BACKENDS = {
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")},
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "echowall_cache"},
+}
+if ECHOWALL_CACHE not in ECHOWALL_CACHE_BACKENDS:
+    raise ImproperlyConfigured(f"ECHOWALL_CACHE must be locmem, file or database, not {ECHOWALL_CACHE!r}.")
+CACHES = {"default": {**ECHOWALL_CACHE_BACKENDS[ECHOWALL_CACHE], "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# Seconds a public page stays cached for anonymous visitors (0: never cached). Any change to the wall
+# drops every cached page at once; this bounds how old the home page's month figures can get.
+ECHOWALL_PAGE_CACHE_SECONDS = env_int("ECHOWALL_PAGE_CACHE_SECONDS", 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,3 +1,5 @@
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .env import env_bool, env_int, env_list, env_str
 
@@ -5,6 +7,12 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Several gunicorn workers must share one cache: a page dropped in one worker must be gone in all.
+ECHOWALL_CACHE = env_str("ECHOWALL_CACHE", "file")
+if ECHOWALL_CACHE not in ("file", "database"):
+    raise ImproperlyConfigured(f"ECHOWALL_CACHE must be file or database (a locmem per worker), not {ECHOWALL_CACHE!r}")
+CACHES = {"default": {**ECHOWALL_CACHE_BACKENDS[ECHOWALL_CACHE], "OPTIONS": {"MAX_ENTRIES": 5000}}}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

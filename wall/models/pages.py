@@ -6,6 +6,8 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel
 from wagtail.models import Orderable, Page
 
+from wall.pagecache import cacheable
+
 from .posts import Post
 from .units import Category, Kind, Unit
 
@@ -56,6 +58,9 @@ class WallIndexPage(Page):
         context["units"] = Unit.objects.filter(is_active=True)
         context["statuses"] = [(status, status.label) for status in Post.WALL_STATUSES]
         return context
+
+    def serve(self, request, *args, **kwargs):
+        return cacheable(super().serve(request, *args, **kwargs))
 
 
 class WallYearPage(Page):
@@ -119,6 +124,9 @@ class WallPostPage(Page):
         user = request.user
         context["following"] = user.is_authenticated and user.follows.filter(post__page=self).exists()
         return context
+
+    def serve(self, request, *args, **kwargs):
+        return cacheable(super().serve(request, *args, **kwargs))
 
 
 class WallPostReply(Orderable):

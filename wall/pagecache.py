@@ -1,0 +1,161 @@
+"""Whole public pages cached for anonymous visitors, in Django's cache, and dropped on any wall change.
+
+Django's own cache middleware cannot cache these pages: each carries a CSRF token (the footer's
+language form), and a token shown to one visitor must never reach another (it is bound to that
+visitor's CSRF cookie). So the cached copy holds a placeholder where the token was, and each visitor
+gets a fresh token of their own put in its place.
+
+What is cached, and for whom:
+- only responses a view marked with `cacheable()` (the home page, the wall, post pages, search);
+- only for GET requests without a session cookie: someone logged in, or who passed a page's
+  password, or has messages waiting, is always served fresh, and their pages are never stored;
+- keyed by host, scheme, language and full path, under a version that every change to the wall
+  (a page saved or deleted, a reply, a post with a page, units, kinds, categories) replaces, so all
+  cached pages go at once. The version is shared by every process through the cache, which is why
+  production needs a shared cache (file or database), not one per process.
+"""
+
+import hashlib
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, _does_token_match, get_token
+from django.utils import translation
+
+VERSION_KEY = "pagecache:version"
+TOKEN_PLACEHOLDER = b"@@echowall-csrf-token@@"
+# What a CSRF token looks like (Django's {% csrf_token %} writes 64 letters and digits).
+TOKEN_CANDIDATE = re.compile(rb"\b[a-zA-Z0-9]{64}\b")
+
+
+def cacheable(response):
+    """Mark response as the same for every anonymous visitor, so it may be cached for them."""
+    response.echowall_cacheable = True
+    return response
+
+
+def invalidate():
+    """Drop every cached page, now and again when the current transaction commits.
+
+    The second time closes the gap where a request read the old data before the commit and
+    stored its page under the version set the first time.
+    """
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+
+
+class PublicPageCacheMiddleware:
+    """Serves a cached page right after the language is known, skipping the middleware below it.
+
+    Those (CSRF, auth, messages, frame and content-security headers) have already done their work
+    on the stored copy: its headers are kept, minus any cookie. Only the CSRF cookie is per visitor,
+    so Django's CSRF middleware is asked to read and, if need be, set it on each cached answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        if not _may_cache(request):
+            return self.get_response(request)
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            return self._thaw(request, cached)
+        response = self.get_response(request)
+        if _may_store(request, response):
+            frozen = _freeze(request, response)
+            if frozen is not None:
+                cache.set(key, frozen, settings.ECHOWALL_PAGE_CACHE_SECONDS)
+        return response
+
+    def _thaw(self, request, frozen):
+        headers, content = frozen
+        response = HttpResponse()
+        if TOKEN_PLACEHOLDER in content:
+            self.csrf.process_request(request)  # this visitor's CSRF secret, from their cookie
+            content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+        for name, value in headers:
+            response[name] = value
+        response.content = content
+        return self.csrf.process_response(request, response)  # sets the cookie the token belongs to
+
+
+def _may_cache(request):
+    return (
+        settings.ECHOWALL_PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _may_store(request, response):
+    return (
+        getattr(response, "echowall_cacheable", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not request.user.is_authenticated
+        # A nonce must differ on every answer: a page whose policy has one cannot be shared.
+        and "'nonce-" not in response.get("Content-Security-Policy", "")
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+    )
+
+
+def _key(request):
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{translation.get_language()}"
+    return f"pagecache:{version}:{hashlib.sha256(where.encode()).hexdigest()}"
+
+
+def _freeze(request, response):
+    """The response's headers (no cookies) and content, this visitor's CSRF tokens replaced by the placeholder.
+
+    None (do not cache) if the content already holds the placeholder: it could not be told apart.
+    """
+    content = response.content
+    if TOKEN_PLACEHOLDER in content:
+        return None
+    secret = request.META.get("CSRF_COOKIE")
+    if secret:
+
+        def placeholder(match):
+            token = match.group().decode()
+            return TOKEN_PLACEHOLDER if _does_token_match(token, secret) else match.group()
+
+        content = TOKEN_CANDIDATE.sub(placeholder, content)
+    return [(name, value) for name, value in response.items() if name.lower() != "content-length"], content
+
+
+def _on_change(sender, instance, **kwargs):
+    from wagtail.models import Page, Site
+
+    from wall.models import Category, Kind, Post, Unit, WallPostReply
+
+    if isinstance(instance, (Page, WallPostReply, Kind, Category, Unit, Site)):
+        invalidate()
+    elif isinstance(instance, Post) and instance.page_id:
+        invalidate()  # the page follows, but a post that has one is never a new, unseen submission
+
+
+def _on_bulk_publish(sender, pages, **kwargs):
+    invalidate()
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+
+    from wall.signals import wall_pages_published
+
+    post_save.connect(_on_change, dispatch_uid="pagecache-save")
+    post_delete.connect(_on_change, dispatch_uid="pagecache-delete")
+    wall_pages_published.connect(_on_bulk_publish, dispatch_uid="pagecache-bulk")
