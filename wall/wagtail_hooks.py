@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db.models import Count
 from django.urls import include, path, reverse_lazy
 from django.utils import timezone
@@ -37,79 +39,21 @@ def _supervises_units_only(user):
     return roles.supervises_any_unit(user) and not roles.is_global_supervisor(user)
 
 
-@hooks.register("register_admin_menu_item")
-def register_screening_menu_item():
-    return RoleMenuItem(
-        _("New posts"), reverse_lazy("wall_admin:screening"), roles.is_editor, icon_name="mail", order=110
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_unreplied_menu_item():
-    return RoleMenuItem(
-        _("My units' unreplied posts"),
-        reverse_lazy("wall_admin:unreplied"),
-        roles.handles_any_unit,
-        icon_name="time",
-        order=120,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_overdue_menu_item():
-    return RoleMenuItem(
-        _("Overdue in my units"),
-        reverse_lazy("wall_admin:overdue"),
-        _supervises_units_only,
-        icon_name="warning",
-        order=125,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_all_overdue_menu_item():
-    return RoleMenuItem(
-        _("All overdue posts"),
-        reverse_lazy("wall_admin:all_overdue"),
-        roles.is_global_supervisor,
-        icon_name="warning",
-        order=126,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_key_supervision_menu_item():
-    return RoleMenuItem(
-        _("Key supervision"),
-        reverse_lazy("wall_admin:key_supervision"),
-        roles.is_global_supervisor,
-        icon_name="thumbtack",
-        order=127,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_all_posts_menu_item():
-    return RoleMenuItem(
-        _("All posts"), reverse_lazy("wall_admin:posts"), roles.is_staff_member, icon_name="list-ul", order=130
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_ranking_menu_item():
-    return RoleMenuItem(
-        _("Statistics and ranking"),
-        reverse_lazy("wall_admin:ranking"),
-        roles.may_view_statistics,
-        icon_name="table",
-        order=140,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_ledgers_menu_item():
-    return RoleMenuItem(
-        _("Ledgers"), reverse_lazy("wall_admin:ledgers"), roles.may_view_statistics, icon_name="list-ol", order=141
+# The staff menu: (label, URL name, who sees it, icon, order).
+MENU = [
+    (_("New posts"), "screening", roles.is_editor, "mail", 110),
+    (_("My units' unreplied posts"), "unreplied", roles.handles_any_unit, "time", 120),
+    (_("Overdue in my units"), "overdue", _supervises_units_only, "warning", 125),
+    (_("All overdue posts"), "all_overdue", roles.is_global_supervisor, "warning", 126),
+    (_("Key supervision"), "key_supervision", roles.is_global_supervisor, "thumbtack", 127),
+    (_("All posts"), "posts", roles.is_staff_member, "list-ul", 130),
+    (_("Statistics and ranking"), "ranking", roles.may_view_statistics, "table", 140),
+    (_("Ledgers"), "ledgers", roles.may_view_statistics, "list-ol", 141),
+]
+for label, url_name, is_for, icon, order in MENU:
+    hooks.register(
+        "register_admin_menu_item",
+        partial(RoleMenuItem, label, reverse_lazy(f"wall_admin:{url_name}"), is_for, icon_name=icon, order=order),
     )
 
 
