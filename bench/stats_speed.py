@@ -5,7 +5,7 @@ and late, closures, ratings, reopens, transfers and co-handling in realistic sha
 wall.stats.by_unit (the ranking's figures, uncached) and the whole admin ranking page (figures,
 trend, categories, charts, template), cold and from the cache of a finished period.
 
-    .venv/bin/python bench/stats_speed.py [--posts 1000000]
+    .venv/bin/python bench/stats_speed.py [--posts 1000000] [--keep var/stats1m]
     DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python tests/with_postgres.py \\
         .venv/bin/python bench/stats_speed.py --posts 1000000      # the same on PostgreSQL 15
 
@@ -42,7 +42,7 @@ def setup_django(var_dir):
     call_command("setup_site", verbosity=0)
 
 
-def make_post(rng, now, kind, categories, units):
+def make_post(rng, now, kind, categories, units, serial):
     from wall.models import Post
 
     accepted = now - timedelta(seconds=rng.randrange(YEARS * 365 * 86400))
@@ -64,7 +64,7 @@ def make_post(rng, now, kind, categories, units):
         first_replied_at=replied,
         closed_at=closed,
         tracking_token=f"bench-{rng.getrandbits(96):024x}",
-        tracking_code=f"{rng.getrandbits(48):012x}"[:10],
+        tracking_code=f"B{serial:09d}",
     )
 
 
@@ -80,7 +80,7 @@ def fill(count, rng):
     now, started, done = timezone.now(), time.monotonic(), 0
     while done < count:
         posts = Post.objects.bulk_create(
-            [make_post(rng, now, kind, categories, units) for _ in range(min(BATCH, count - done))]
+            [make_post(rng, now, kind, categories, units, done + n) for n in range(min(BATCH, count - done))]
         )
         replied = [post for post in posts if post.first_replied_at]
         Rating.objects.bulk_create(
@@ -116,6 +116,18 @@ def timed(function, repeat):
     return statistics.median(times)
 
 
+def count_rollup():
+    """Count the daily figures of every stale day (all of them after a fill): the one-off cost."""
+    from wall import stats
+    from wall.models import StaleDay
+
+    stats.mark_all_stale()  # bulk_create passed the models' signals by
+    days = StaleDay.objects.count()
+    started = time.monotonic()
+    stats.refresh(stats.custom_period(stats.local_today() - timedelta(days=YEARS * 366), stats.local_today()))
+    print(f"daily figures of {days} days counted in {time.monotonic() - started:.1f} s")
+
+
 def measure(repeat):
     from django.contrib.auth.models import User
     from django.core.cache import cache
@@ -124,39 +136,49 @@ def measure(repeat):
 
     from wall import stats
 
-    admin = User.objects.create_superuser("bench", password="bench-password-1")
+    admin = User.objects.filter(username="bench").first() or User.objects.create_superuser("bench", password="b3nch")
     client = Client()
     client.force_login(admin)
-    last_year = stats.local_today() - timedelta(days=365)
-    for kind in ("day", "month", "year"):
-        period = stats.period_of(kind, last_year)  # a finished period: the cached path exists for it
-        query = f"?kind={kind}&day={last_year.isoformat()}"
+    today = stats.local_today()
+    last_year = today - timedelta(days=365)
+    print("period            posts  figures  page, cold  page, today changed  page, cached")
+    for kind, day in [("day", last_year), ("month", last_year), ("year", last_year), ("month", today), ("year", today)]:
+        period = stats.period_of(kind, day)
+        url = f"/admin/wall/statistics/?kind={kind}&day={day.isoformat()}"
 
-        def cold_page(query=query):
+        def page(url=url, changed=False):
             cache.clear()
-            assert client.get("/admin/wall/statistics/" + query, HTTP_HOST="127.0.0.1").status_code == 200
+            if changed:  # a post of today was written: its day is recounted before the page is drawn
+                stats.mark_stale(timezone.now())
+            assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 200
 
         figures = timed(lambda period=period: stats._by_unit(period, timezone.now()), repeat)
-        page = timed(cold_page, repeat)
-        cached = timed(lambda query=query: client.get("/admin/wall/statistics/" + query, HTTP_HOST="127.0.0.1"), repeat)
+        cold = timed(page, repeat)
+        changed = timed(lambda page=page: page(changed=True), repeat) if not period.is_finished() else None
+        cached = timed(lambda url=url: client.get(url, HTTP_HOST="127.0.0.1"), repeat)
+        name = f"{kind} ({'running' if changed else 'finished'})"
+        changed = f"{changed:8.0f} ms" if changed else "           —"
         received = stats.overall(period).received
-        print(
-            f"{kind:>5}: {received:>7} posts  figures {figures:7.0f} ms  "
-            f"page {page:7.0f} ms  cached page {cached:5.0f} ms"
-        )
+        print(f"{name:<17} {received:>6}  {figures:4.0f} ms  {cold:7.0f} ms  {changed:>19}  {cached:7.0f} ms")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="fill this folder's database once and reuse it on later runs")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="echowall-bench-") as var_dir:
-        setup_django(var_dir)
+    with tempfile.TemporaryDirectory(prefix="echowall-bench-") as scratch:
+        var_dir = args.keep or scratch
+        setup_django(str(var_dir))
         from django.db import connection
 
+        from wall.models import Post
+
         print(f"{connection.vendor}, {args.posts} posts over {YEARS} years and {UNITS} units")
-        fill(args.posts, random.Random(5))
+        if not Post.objects.exists():
+            fill(args.posts, random.Random(5))
+        count_rollup()
         measure(args.repeat)
 
 

@@ -4,9 +4,8 @@ from datetime import date, datetime
 
 import time_machine
 
-from tests.factories import make_accepted_post, make_category, make_editor, make_unit
+from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_unit
 from wall import stats
-from wall.models import Post
 
 SH = stats.LOCAL
 K = stats.PeriodKind
@@ -58,16 +57,16 @@ def test_it_puts_each_post_in_its_local_day_of_the_trend():
 
 def test_it_caches_a_finished_period_for_an_hour_but_not_the_running_one():
     unit, editor = make_unit(), make_editor()
+    handler = make_handler(unit)
     march = stats.period_of(K.MONTH, date(2026, 3, 1))
     with time_machine.travel(datetime(2026, 3, 10, tzinfo=SH), tick=False):
         make_accepted_post(editor, unit)
         assert stats.overall(march).received == 1
-        make_accepted_post(editor, unit)
+        late = make_accepted_post(editor, unit)
         assert stats.overall(march).received == 2  # the month is still running: never cached
     with time_machine.travel(datetime(2026, 4, 2, 9, 0, tzinfo=SH), tick=False):
-        assert stats.overall(march).received == 2
-        late = make_accepted_post(editor, unit)
-        Post.objects.filter(pk=late.pk).update(accepted_at=datetime(2026, 3, 15, tzinfo=SH))  # a late correction
-        assert stats.overall(march).received == 2  # served from the cache
+        assert stats.overall(march).answered == 0
+        late.reply(handler, "迟到的答复", is_public=True)  # a late event in a finished period
+        assert stats.overall(march).answered == 0  # served from the cache
     with time_machine.travel(datetime(2026, 4, 2, 10, 1, tzinfo=SH), tick=False):
-        assert stats.overall(march).received == 3  # the hour is up
+        assert stats.overall(march).answered == 1  # the hour is up

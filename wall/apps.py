@@ -7,7 +7,11 @@ class WallConfig(AppConfig):
     verbose_name = _("Echo Wall")
 
     def ready(self):
-        from wall import log_actions  # noqa: F401 - registers the audit trail's action labels
-        from wall.pagecache import connect_signals
+        from wall import (
+            log_actions,  # noqa: F401 - registers the audit trail's action labels
+            pagecache,
+            stats,
+        )
 
-        connect_signals()
+        pagecache.connect_signals()
+        stats.connect_signals()

@@ -10,7 +10,7 @@
 - 办结率：目前已办结的诉求 / 受理量；按时办结率：在办结时限内办结的诉求 / 受理量。
 - 满意率：结果评分不低于满意阈值（默认 4 分，可在“统计规则”中设置）的评价 / 评价数。
   每一轮答复的评价各算一次；评价归入被评诉求所在的统计期间和单位。另给出态度、速度、结果的平均分。
-- 平均与第 90 百分位首次答复用时：从受理到首次答复，只计已答复的诉求。
+- 平均与第 90 百分位首次答复用时：从受理到首次答复，只计已答复的诉求；第 90 百分位向上取整到 0.1 小时。
 - 重办率：被重办过（评价不满意或回访未解决）的诉求 / 受理量。
 - 转办次数：单位在期间内把诉求转给其他单位的次数（督查员改派和超限被拒的转办不计）。
 - 参与率：期间内至少答复过一条诉求的单位 / 期间内受理过诉求的单位。
@@ -18,9 +18,16 @@
 - 转办诉求计入答复时持有它的单位（未答复的计入当前持有单位），并为转出单位记一次转办。
 - 全校合计中每条诉求只算一次，所以各单位之和可以大于全校合计。
 
-Everything is aggregated in the database (grouped COUNT/SUM/AVG with filters, subqueries for the
-holder of a transferred post), on SQLite and PostgreSQL alike; Python only loops over units and
-sub-intervals, never over posts.
+Everything is aggregated in the database (grouped COUNT/SUM with filters, subqueries for the holder
+of a transferred post), on SQLite and PostgreSQL alike, into DailyFigures: one row per Beijing-time
+day and unit, and one for the whole school. A period's figures are sums over its days' rows, so a year
+costs a few thousand rows however many posts it had. Every write to a post, a rating, a transfer or
+a post's co-handling units marks the days it changes stale (StaleDay) in the writer's transaction;
+reading a period first recounts its stale days from the posts (`refresh`). Only two things are not in
+the rollup: posts whose reply deadline is still ahead (they depend on the moment of reading; a
+handful, counted live) and the exact 90th percentile (the rollup keeps a histogram of waits in tenths
+of an hour, so the percentile is rounded up to 0.1 h, as the pages show it). Python loops over units,
+days and histogram steps, never over posts.
 
 Caching: figures of a period that has ended are cached for STATS_CACHE_SECONDS (default one hour),
 keyed by the period, RULES_VERSION and the satisfaction threshold. A finished period can still
@@ -29,13 +36,16 @@ it): those show up once the cached entry expires, which is an honest delay for m
 reports and keeps every write path free of cache invalidation. The running period is never cached.
 """
 
+import operator
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
@@ -44,19 +54,21 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wall.models import Category, Post, Rating, StatisticsSettings, Transfer, Unit
+from wall.models import Category, DailyFigures, Post, Rating, StaleDay, StatisticsSettings, Transfer, Unit
 
-RULES_VERSION = 1  # bump when a rule above changes, so no cached figure survives it
+RULES_VERSION = 2  # bump when a rule above changes, so no cached figure survives it
 RECENT_SECONDS = 300  # how old the public page's and the dashboards' figures of a running period may be
 LOCAL = ZoneInfo("Asia/Shanghai")
 SATISFIED_RESULT = 4  # the default threshold; StatisticsSettings holds the one in force
@@ -95,7 +107,7 @@ DEFINITIONS = [
         _("Time to first reply"),
         _(
             "From acceptance to the first reply, answered posts only: the average, and the time within which "
-            "nine in ten posts were answered (the 90th percentile)."
+            "nine in ten posts were answered (the 90th percentile, rounded up to a tenth of an hour)."
         ),
     ),
     (_("Reopen rate"), _("Posts reopened at least once (unsatisfied rating or return visit) / posts received.")),
@@ -282,7 +294,7 @@ class Figures:
 
     def add(self, counts):
         for name, value in counts.items():
-            if (name in POST_COUNTS or name in RATING_COUNTS) and value is not None:
+            if name in FIGURE_COUNTS and value is not None:
                 setattr(self, name, getattr(self, name) + value)
 
 
@@ -348,60 +360,180 @@ class LocalDate(Func):
         return super().as_sql(compiler, connection, template=template, **extra)
 
 
-def wait_expression():
-    return WaitSeconds()
+WAIT_STEP = 360  # seconds: the rollup keeps waits in tenths of an hour, rounded up
 
 
-def post_counts(now):
+def post_counts():
     answered = Q(first_replied_at__isnull=False)
     return {
         "received": Count("pk"),
-        "pending": Count("pk", filter=Q(first_replied_at=None, reply_due_at__gt=now)),
         "answered": Count("pk", filter=answered),
         "answered_on_time": Count("pk", filter=answered & Q(first_replied_at__lte=F("reply_due_at"))),
         "closed": Count("pk", filter=Q(status=Post.Status.CLOSED)),
         "closed_on_time": Count("pk", filter=Q(status=Post.Status.CLOSED, closed_at__lte=F("resolution_due_at"))),
         "reopened": Count("pk", filter=Q(round__gt=1)),
-        "wait_sum": Sum(wait_expression(), filter=answered),
+        "wait_sum": Sum(WaitSeconds(), filter=answered),
     }
 
 
-def rating_counts(threshold):
-    return {
-        "rated": Count("pk"),
-        "satisfied": Count("pk", filter=Q(result__gte=threshold)),
-        "attitude_sum": Sum("attitude"),
-        "speed_sum": Sum("speed"),
-        "result_sum": Sum("result"),
-    }
+def rating_counts():
+    by_result = {f"result_{score}": Count("pk", filter=Q(result=score)) for score in range(1, 6)}
+    sums = {"attitude_sum": Sum("attitude"), "speed_sum": Sum("speed"), "result_sum": Sum("result")}
+    return {"rated": Count("pk"), **by_result, **sums}
 
 
-POST_COUNTS = tuple(post_counts(None))
-RATING_COUNTS = tuple(rating_counts(SATISFIED_RESULT))
+# DailyFigures' columns that add up
+SUMMED = (*post_counts(), "rated", "attitude_sum", "speed_sum", "result_sum", "transfers")
+FIGURE_COUNTS = (*SUMMED, "satisfied", "pending")
 
 
 def received_in(period):
     return Post.objects.accepted_between(period.start, period.end)
 
 
-def ratings_of(posts):
-    return Rating.objects.filter(post__in=posts.values("pk"))
+def transfers_in(period):
+    return Transfer.objects.filter(kind=Transfer.Kind.TRANSFER, created_at__gte=period.start, created_at__lt=period.end)
 
 
 def satisfied_threshold():
     return StatisticsSettings.load().satisfied_at_or_above
 
 
-def p90(posts, answered):
-    """The 90th percentile (nearest rank) of the waits of posts, of which `answered` have a reply.
+# -- the rollup: DailyFigures, recounted from the posts whenever a day is stale --------------------
 
-    Sorted and picked in the database: one query, whatever the number of posts.
+
+def mark_stale(*instants):
+    """Mark the local days of these instants stale, in the writer's own transaction (None is skipped)."""
+    days = {timezone.localtime(instant, LOCAL).date() for instant in instants if instant}
+    StaleDay.objects.bulk_create(
+        [StaleDay(day=day) for day in days], update_conflicts=True, unique_fields=["day"], update_fields=["marked_at"]
+    )
+
+
+def mark_all_stale():
+    """For writes that bypass the models (bulk loads, backdated demo data): every day is recounted."""
+    first_post = Post.objects.filter(accepted_at__isnull=False).aggregate(first=Min("accepted_at"))["first"]
+    days = [timezone.localtime(first_post, LOCAL).date()] if first_post else []
+    days += DailyFigures.objects.aggregate(first=Min("day")).values()
+    days = [day for day in days if day]
+    if days:
+        first, today = min(days), local_today()
+        StaleDay.objects.bulk_create(
+            [StaleDay(day=first + timedelta(days=n)) for n in range((today - first).days + 1)],
+            update_conflicts=True,
+            unique_fields=["day"],
+            update_fields=["marked_at"],
+            batch_size=500,
+        )
+
+
+def refresh(period):
+    """Recount the period's stale days. A day another process is recounting is read as it stands."""
+    with transaction.atomic():
+        stale = StaleDay.objects.select_for_update(skip_locked=True).filter(day__range=(period.first, period.last))
+        days = sorted(stale.values_list("day", flat=True))
+        for month in {day.replace(day=1) for day in days}:
+            in_month = [day for day in days if day.replace(day=1) == month]
+            recount(in_month[0], in_month[-1])
+        StaleDay.objects.filter(day__in=days).delete()
+
+
+def recount(first, last):
+    """Replace the DailyFigures of the local days first..last by counts of the posts: about a dozen
+    grouped queries, whatever the number of days."""
+    period = custom_period(first, last)
+    posts = received_in(period).annotate(day=LocalDate(F("accepted_at")))
+    ratings = Rating.objects.filter(post__accepted_at__gte=period.start, post__accepted_at__lt=period.end)
+    ratings = ratings.annotate(day=LocalDate(F("post__accepted_at")))
+    answered = posts.filter(first_replied_at__isnull=False).annotate(step=(WaitSeconds() + WAIT_STEP - 1) / WAIT_STEP)
+    moves = transfers_in(period).annotate(day=LocalDate(F("created_at")))
+    rows = {}
+
+    def row(counts, unit_field):
+        key = (counts.pop("day"), counts.pop(unit_field) if unit_field else None)
+        if key not in rows:
+            rows[key] = DailyFigures(day=date.fromisoformat(key[0]), unit_id=key[1])
+        return rows[key]
+
+    def add(queryset, unit_field, counts):
+        grouped = queryset.values("day", *([unit_field] if unit_field else [])).annotate(**counts)
+        for counts in grouped:
+            target = row(counts, unit_field)
+            for name, value in counts.items():
+                setattr(target, name, getattr(target, name) + (value or 0))
+
+    def histogram(queryset, unit_field, key, field):
+        grouped = queryset.values("day", key, *([unit_field] if unit_field else [])).annotate(n=Count("pk"))
+        for counts in grouped:
+            getattr(row(counts, unit_field), field)[str(counts[key])] = counts["n"]
+
+    lead, co = holder_when_answered(), F("co_units")
+    scopes = [  # the whole school (every post once), the unit holding a post when answered, co-handling units
+        (None, posts, ratings, answered),
+        (
+            "unit_of",
+            posts.annotate(unit_of=lead),
+            ratings.annotate(unit_of=holder_when_answered("post__")),
+            answered.annotate(unit_of=lead),
+        ),
+        (
+            "unit_of",
+            posts.filter(co_units__isnull=False).annotate(unit_of=co),
+            ratings.filter(post__co_units__isnull=False).annotate(unit_of=F("post__co_units")),
+            answered.filter(co_units__isnull=False).annotate(unit_of=co),
+        ),
+    ]
+    for unit_field, posts_of, ratings_of, answered_of in scopes:
+        add(posts_of, unit_field, post_counts())
+        add(ratings_of, unit_field, rating_counts())
+        histogram(answered_of, unit_field, "step", "waits")
+    add(moves, None, {"transfers": Count("pk")})
+    add(moves.annotate(unit_of=F("from_unit")), "unit_of", {"transfers": Count("pk")})
+    histogram(posts, None, "category", "categories")
+    with transaction.atomic():
+        DailyFigures.objects.filter(day__range=(first, last)).delete()
+        DailyFigures.objects.bulk_create(rows.values(), batch_size=500)
+
+
+def summed(threshold):
+    """The aggregates that turn DailyFigures rows into the counts of Figures."""
+    satisfied = reduce(operator.add, [F(f"result_{score}") for score in range(threshold, 6)], Value(0))
+    return {**{name: Sum(name) for name in SUMMED}, "satisfied": Sum(satisfied)}
+
+
+def p90(histograms):
+    """The 90th percentile (nearest rank) of the waits in DailyFigures.waits, in tenths of an hour
+    rounded up: "nine in ten answered within this"."""
+    counts = Counter()
+    for waits in histograms:
+        counts.update({int(step): n for step, n in waits.items()})
+    rank, seen = (9 * counts.total() + 9) // 10, 0  # ceil(0.9 n), in integers
+    for step in sorted(counts):
+        seen += counts[step]
+        if seen >= rank:
+            return timedelta(seconds=step * WAIT_STEP)
+    return None
+
+
+def pending_in(period, now, unit_field=None):
+    """[(local day, unit id, n)] of posts received in the period, not answered yet, whose reply
+    deadline is still ahead: the few the rollup cannot know, as they depend on now.
+
+    Found by the partial index on unanswered posts' deadlines, so the period is applied here: given
+    in SQL, it would make the database read the whole period by the acceptance index instead.
     """
-    if not answered:
-        return None
-    rank = (9 * answered + 9) // 10 - 1  # ceil(0.9 n) - 1, in integers: no float rounding to mind
-    waits = posts.filter(first_replied_at__isnull=False).annotate(wait=wait_expression())
-    return timedelta(seconds=waits.order_by("wait").values_list("wait", flat=True)[rank])
+    posts = Post.objects.filter(first_replied_at=None, reply_due_at__gt=now, accepted_at__isnull=False)
+    if unit_field == "co_units":
+        posts = posts.filter(co_units__isnull=False)
+    grouped = posts.annotate(day=LocalDate(F("accepted_at"))).values("day", *filter(None, [unit_field]))
+    found = [(date.fromisoformat(row["day"]), row.get(unit_field), row["n"]) for row in grouped.annotate(n=Count("pk"))]
+    return [(day, unit_id, n) for day, unit_id, n in found if period.first <= day <= period.last]
+
+
+def days_of(period, unit=False):
+    """The period's DailyFigures rows, recounted first where stale: the units' or the school's."""
+    refresh(period)
+    return DailyFigures.objects.filter(day__range=(period.first, period.last), unit__isnull=not unit)
 
 
 # -- the figures ---------------------------------------------------------------------------------
@@ -430,17 +562,12 @@ def overall(period, now=None, max_age=None):
 
 
 def _overall(period, now):
-    posts = received_in(period)
+    days = days_of(period)
     figures = Figures()
-    figures.add(posts.aggregate(**post_counts(now)))
-    figures.add(ratings_of(posts).aggregate(**rating_counts(satisfied_threshold())))
-    figures.transfers = transfers_in(period).count()
-    figures.p90_wait = p90(posts, figures.answered)
+    figures.add(days.aggregate(**summed(satisfied_threshold())))
+    figures.pending = sum(n for _day, _unit, n in pending_in(period, now))
+    figures.p90_wait = p90(days.values_list("waits", flat=True))
     return figures
-
-
-def transfers_in(period):
-    return Transfer.objects.filter(kind=Transfer.Kind.TRANSFER, created_at__gte=period.start, created_at__lt=period.end)
 
 
 def by_unit(period, now=None, max_age=None):
@@ -450,59 +577,19 @@ def by_unit(period, now=None, max_age=None):
 
 
 def _by_unit(period, now):
-    threshold = satisfied_threshold()
-    posts = received_in(period)
+    days = days_of(period, unit=True)
     rows = {unit.pk: Figures(unit_id=unit.pk, unit_name=unit.name) for unit in Unit.objects.all()}
-
-    def add(grouped, unit_field):
-        for counts in grouped:
-            if counts[unit_field] in rows:
-                rows[counts[unit_field]].add(counts)
-
-    # Lead (holder) and co-handling units, each grouped in one query.
-    add(posts.annotate(holder=holder_when_answered()).values("holder").annotate(**post_counts(now)), "holder")
-    # Inner joins: only the few co-handled posts take part, not every post of the period.
-    add(posts.filter(co_units__isnull=False).values("co_units").annotate(**post_counts(now)), "co_units")
-    ratings = ratings_of(posts)
-    add(
-        ratings.annotate(holder=holder_when_answered("post__")).values("holder").annotate(**rating_counts(threshold)),
-        "holder",
-    )
-    co_ratings = ratings.filter(post__co_units__isnull=False)
-    add(co_ratings.values("post__co_units").annotate(**rating_counts(threshold)), "post__co_units")
-    for counts in transfers_in(period).values("from_unit").annotate(count=Count("pk")):
-        rows[counts["from_unit"]].transfers = counts["count"]
-    for unit_id, wait in p90_by_unit(posts).items():
-        if unit_id in rows:
-            rows[unit_id].p90_wait = wait
+    for counts in days.values("unit").annotate(**summed(satisfied_threshold())):
+        rows[counts.pop("unit")].add(counts)
+    histograms = {}
+    for unit_id, waits in days.values_list("unit", "waits"):
+        histograms.setdefault(unit_id, []).append(waits)
+    for unit_id, waits in histograms.items():
+        rows[unit_id].p90_wait = p90(waits)
+    # Not answered yet: counted for the unit holding the post now, and for its co-handling units.
+    for _day, unit_id, n in [*pending_in(period, now, "unit"), *pending_in(period, now, "co_units")]:
+        rows[unit_id].pending += n
     return list(rows.values())
-
-
-def p90_by_unit(posts):
-    """{unit id: 90th percentile (nearest rank) of the waits of the answered posts counted for it}.
-
-    One query for all units: the (unit, wait) pairs of lead and co-handling units, as UNION ALL, ranked
-    per unit by a window function; the first row at or past 90% of its unit's rows holds the figure.
-    """
-    answered = posts.filter(first_replied_at__isnull=False).annotate(wait=wait_expression()).order_by()
-    lead = answered.annotate(stat_unit=holder_when_answered()).values_list("stat_unit", "wait")
-    co = answered.filter(co_units__isnull=False).annotate(stat_unit=F("co_units")).values_list("stat_unit", "wait")
-    union_sql, params = lead.union(co, all=True).query.sql_with_params()
-    # union_sql is the ORM's own SQL, every value in it passed as a parameter.
-    sql = (
-        "SELECT stat_unit, MIN(wait) FROM ("  # noqa: S608
-        " SELECT stat_unit, wait, ROW_NUMBER() OVER (PARTITION BY stat_unit ORDER BY wait) AS position,"
-        " COUNT(*) OVER (PARTITION BY stat_unit) AS answered"
-        f" FROM ({union_sql}) AS pairs"
-        ") AS ranked WHERE position * 10 >= answered * 9 GROUP BY stat_unit"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {unit_id: _as_duration(wait) for unit_id, wait in cursor.fetchall()}
-
-
-def _as_duration(seconds):
-    return timedelta(seconds=seconds)
 
 
 def participation(rows):
@@ -517,24 +604,17 @@ def trend(period, now=None):
     return _cached("trend", period, lambda: _trend(period, now), now)
 
 
-def _truncate(step_unit, name):
-    return LocalDate(F(name), month=step_unit == "month")
-
-
-def _as_day(value):
-    return date.fromisoformat(value)
+def _step_of(period, day):
+    return max(day.replace(day=1) if period.step_unit == "month" else day, period.first)
 
 
 def _trend(period, now):
-    step_unit = period.step_unit
     points = {day: Figures() for day, _unit in period.steps()}
-    posts = received_in(period)
-    grouped = posts.annotate(step=_truncate(step_unit, "accepted_at")).values("step").annotate(**post_counts(now))
-    rating_steps = ratings_of(posts).annotate(step=_truncate(step_unit, "post__accepted_at")).values("step")
-    for counts in [*grouped, *rating_steps.annotate(**rating_counts(satisfied_threshold()))]:
-        day = max(_as_day(counts["step"]), period.first)  # a month begun before a custom range
-        if day in points:
-            points[day].add(counts)
+    step = TruncMonth("day") if period.step_unit == "month" else F("day")
+    for counts in days_of(period).values(step=step).annotate(**summed(satisfied_threshold())):
+        points[_step_of(period, counts.pop("step"))].add(counts)
+    for day, _unit, n in pending_in(period, now):
+        points[_step_of(period, day)].pending += n
     return list(points.items())
 
 
@@ -545,20 +625,12 @@ def by_category(period, now=None):
 
 
 def _by_category(period):
-    points = {day: {} for day, _unit in period.steps()}
-    grouped = (
-        received_in(period)
-        .annotate(step=_truncate(period.step_unit, "accepted_at"))
-        .values("step", "category")
-        .annotate(count=Count("pk"))
-    )
-    for counts in grouped:
-        day = max(_as_day(counts["step"]), period.first)
-        if day in points:
-            points[day][counts["category"]] = counts["count"]
+    points = {day: Counter() for day, _unit in period.steps()}
+    for day, counts in days_of(period).values_list("day", "categories"):
+        points[_step_of(period, day)].update({int(category): n for category, n in counts.items()})
     used = {category for counts in points.values() for category in counts}
     categories = [(category.pk, category.name) for category in Category.objects.filter(pk__in=used)]
-    return categories, list(points.items())
+    return categories, [(day, dict(counts)) for day, counts in points.items()]
 
 
 # -- the home page's headline, kept for home/ --------------------------------------------------
@@ -574,3 +646,42 @@ def figures_since(start, now=None):
     now = now or timezone.now()
     first = timezone.localtime(start, LOCAL).date()
     return _overall(custom_period(first, local_today(now)), now)
+
+
+# -- keeping the rollup true: every write marks the days it changes, in its own transaction ----------
+
+
+def _accepted_days(post_ids):
+    return Post.objects.filter(pk__in=post_ids).values_list("accepted_at", flat=True)
+
+
+def _post_written(sender, instance, **kwargs):
+    mark_stale(instance.accepted_at)
+
+
+def _rating_written(sender, instance, **kwargs):
+    mark_stale(*_accepted_days([instance.post_id]))
+
+
+def _transfer_written(sender, instance, **kwargs):
+    mark_stale(instance.created_at, *_accepted_days([instance.post_id]))  # transfers out count on their day
+
+
+def _co_units_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        mark_stale(instance.accepted_at)
+    elif pk_set:
+        mark_stale(*_accepted_days(pk_set))
+    else:  # a unit let go of all its co-handled posts: which ones is no longer known
+        mark_all_stale()
+
+
+def connect_signals():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model, receiver in ((Post, _post_written), (Rating, _rating_written), (Transfer, _transfer_written)):
+        post_save.connect(receiver, sender=model, dispatch_uid=f"wall-stats-{model.__name__}-saved")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"wall-stats-{model.__name__}-deleted")
+    m2m_changed.connect(_co_units_changed, sender=Post.co_units.through, dispatch_uid="wall-stats-co-units")

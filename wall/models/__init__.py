@@ -13,7 +13,7 @@ from .posts import (
     Transfer,
     TransitionError,
 )
-from .statistics import StatisticsSettings
+from .statistics import DailyFigures, StaleDay, StatisticsSettings
 from .units import Category, Kind, Unit
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "InternalNote",
     "Notification",
     "Category",
+    "DailyFigures",
     "Follow",
     "FollowUp",
     "Kind",
@@ -31,6 +32,7 @@ __all__ = [
     "StatisticsSettings",
     "Reply",
     "ReturnVisit",
+    "StaleDay",
     "Transfer",
     "TransitionError",
     "Unit",

@@ -199,6 +199,8 @@ class Post(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["accepted_at", "unit"]),  # the statistics' period filter
+            # the statistics' posts not answered yet whose deadline is ahead: a handful, whatever the table
+            models.Index(fields=["reply_due_at"], condition=Q(first_replied_at=None), name="post_unanswered_due"),
         ]
         permissions = [
             ("moderate_post", _("Can screen, route and publish posts")),

@@ -29,3 +29,56 @@ class StatisticsSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("statistics rules")
+
+
+class DailyFigures(models.Model):
+    """The 三率 counts of one Beijing-time day for one unit, or for the whole school (unit None).
+
+    A rollup of posts, ratings and transfers, so that the figures of a year are summed from a few
+    thousand rows instead of counted from hundreds of thousands of posts. wall.stats counts it from
+    the posts (recount), never by hand; every write to a post, rating or transfer marks the days it
+    touches stale (StaleDay), and a stale day is recounted before anyone reads it.
+    """
+
+    day = models.DateField()
+    unit = models.ForeignKey("wall.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    received = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_on_time = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    wait_sum = models.BigIntegerField(default=0)  # seconds from acceptance to first reply, summed
+    # {wait in tenths of an hour, rounded up: answered posts}: the 90th percentile's histogram
+    waits = models.JSONField(default=dict)
+    rated = models.PositiveIntegerField(default=0)
+    # ratings by result score, so that any satisfaction threshold can be summed from them
+    result_1 = models.PositiveIntegerField(default=0)
+    result_2 = models.PositiveIntegerField(default=0)
+    result_3 = models.PositiveIntegerField(default=0)
+    result_4 = models.PositiveIntegerField(default=0)
+    result_5 = models.PositiveIntegerField(default=0)
+    attitude_sum = models.PositiveIntegerField(default=0)
+    speed_sum = models.PositiveIntegerField(default=0)
+    result_sum = models.PositiveIntegerField(default=0)
+    transfers = models.PositiveIntegerField(default=0)  # transfers out made that day
+    categories = models.JSONField(default=dict)  # the school's row only: {category id: posts received}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "unit"], name="daily_figures_once_per_unit"),
+            models.UniqueConstraint(fields=["day"], condition=models.Q(unit=None), name="daily_figures_once_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.unit or 'all units'}"
+
+
+class StaleDay(models.Model):
+    """A day whose DailyFigures no longer match the posts: marked in the writer's own transaction."""
+
+    day = models.DateField(primary_key=True)
+    marked_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return str(self.day)

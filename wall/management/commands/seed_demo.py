@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page
 
-from wall import clock, demo_data
+from wall import clock, demo_data, stats
 from wall.escalation import tick
 from wall.models import Category, Kind, Post, Unit
 
@@ -95,6 +95,7 @@ class Command(BaseCommand):
         demo = DemoPosts(rng, timezone.now(), kinds, categories, units, users)
         posts = demo.create_all()
         published = demo.publish_most(posts)
+        stats.mark_all_stale()  # the demo's history was backdated past the models' signals
         # What the clock makes of the demo's open posts: reminders and escalations, as cron would.
         tick()
         elapsed = time.monotonic() - started

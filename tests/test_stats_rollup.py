@@ -1,0 +1,85 @@
+"""The daily figures (the rollup the rankings are summed from) always equal a count from the posts."""
+
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+
+import time_machine
+
+from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
+from wall import stats
+from wall.models import DailyFigures, Post, StaleDay
+
+SH = stats.LOCAL
+MARCH = stats.period_of(stats.PeriodKind.MONTH, date(2026, 3, 1))
+
+
+def at(day, hour=10, minute=0):
+    return time_machine.travel(datetime(2026, 3, day, hour, minute, tzinfo=SH), tick=False)
+
+
+def figures():
+    """Everything the ranking shows for March, as plain values."""
+    return (
+        asdict(stats.overall(MARCH)),
+        [asdict(row) for row in stats.by_unit(MARCH)],
+        [(day, asdict(point)) for day, point in stats.trend(MARCH)],
+        stats.by_category(MARCH),
+    )
+
+
+def counted_from_scratch():
+    DailyFigures.objects.all().delete()
+    stats.mark_all_stale()
+    return figures()
+
+
+def test_every_change_to_a_post_shows_in_the_next_figures():
+    first, second = make_unit("后勤管理处"), make_unit("保卫处")
+    editor, handler, other = make_editor(), make_handler(first), make_handler(second)
+    with at(2, 23, 30):  # late in the evening: the Beijing-time day, not the UTC one
+        moved = make_accepted_post(editor, first)
+        shared = make_accepted_post(editor, first)
+        rated = make_accepted_post(editor, first)
+        gone = make_accepted_post(editor, second)
+    with at(3):
+        seen = figures()
+        moved.transfer(handler, second, "其实是保卫处的事")  # a transfer out counts on the day it is made
+        shared.add_co_units(handler, [second])
+        rated.reply(handler, "已处理", is_public=True)
+    with at(4):
+        assert figures() != seen
+        assert figures() == counted_from_scratch()
+        moved.reply(other, "已处理", is_public=True)
+        rated.rate(1, 1, 1)  # unsatisfied: reopens the post
+        shared.co_units.clear()
+        gone.delete()
+        after = figures()
+        assert after == counted_from_scratch()
+    overall = after[0]
+    assert (overall["received"], overall["answered"], overall["reopened"], overall["transfers"]) == (3, 2, 1, 1)
+    assert (overall["rated"], overall["satisfied"]) == (1, 0)
+
+
+def test_posts_written_past_the_models_are_counted_once_every_day_is_marked_stale():
+    unit, editor = make_unit(), make_editor()
+    with at(10):
+        post = make_accepted_post(editor, unit)
+        assert stats.overall(MARCH).received == 1
+        Post.objects.filter(pk=post.pk).update(accepted_at=datetime(2026, 3, 5, 9, tzinfo=SH))  # a bulk load
+        assert [day for day, point in stats.trend(MARCH) if point.received] == [date(2026, 3, 10)]
+        stats.mark_all_stale()
+        assert [day for day, point in stats.trend(MARCH) if point.received] == [date(2026, 3, 5)]
+        assert not StaleDay.objects.filter(day__range=(MARCH.first, MARCH.last)).exists()
+
+
+def test_the_90th_percentile_is_rounded_up_to_a_tenth_of_an_hour():
+    unit, editor = make_unit(), make_editor()
+    handler = make_handler(unit)
+    with at(2):
+        post = make_accepted_post(editor, unit)
+    with at(2, 12, 1):  # 2 hours 1 minute
+        post.reply(handler, "已处理", is_public=True)
+    with at(10):
+        figures = stats.overall(MARCH)
+    assert figures.avg_wait == timedelta(hours=2, minutes=1)  # the average stays exact
+    assert figures.p90_wait == timedelta(hours=2, minutes=6)  # 2.1 hours: nine in ten answered within it
