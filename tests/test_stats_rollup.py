@@ -3,6 +3,7 @@
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
+import pytest
 import time_machine
 
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
@@ -72,14 +73,22 @@ def test_posts_written_past_the_models_are_counted_once_every_day_is_marked_stal
         assert not StaleDay.objects.filter(day__range=(MARCH.first, MARCH.last)).exists()
 
 
-def test_the_90th_percentile_is_rounded_up_to_a_tenth_of_an_hour():
+@pytest.mark.parametrize(
+    "wait, shown",
+    [
+        (timedelta(hours=2, minutes=1), timedelta(hours=2.1)),  # below 10 hours: to 0.1 hours
+        (timedelta(hours=12, minutes=1), timedelta(hours=13)),  # below 100 hours: to whole hours
+        (timedelta(hours=150), timedelta(hours=150)),  # on a step: as it is
+    ],
+)
+def test_the_90th_percentile_is_rounded_up_to_two_significant_figures(wait, shown):
     unit, editor = make_unit(), make_editor()
     handler = make_handler(unit)
     with at(2):
         post = make_accepted_post(editor, unit)
-    with at(2, 12, 1):  # 2 hours 1 minute
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SH) + wait, tick=False):
         post.reply(handler, "已处理", is_public=True)
-    with at(10):
+    with at(31):
         figures = stats.overall(MARCH)
-    assert figures.avg_wait == timedelta(hours=2, minutes=1)  # the average stays exact
-    assert figures.p90_wait == timedelta(hours=2, minutes=6)  # 2.1 hours: nine in ten answered within it
+    assert figures.avg_wait == wait  # the average stays exact
+    assert figures.p90_wait == shown  # nine in ten answered within it

@@ -10,7 +10,8 @@
 - 办结率：目前已办结的诉求 / 受理量；按时办结率：在办结时限内办结的诉求 / 受理量。
 - 满意率：结果评分不低于满意阈值（默认 4 分，可在“统计规则”中设置）的评价 / 评价数。
   每一轮答复的评价各算一次；评价归入被评诉求所在的统计期间和单位。另给出态度、速度、结果的平均分。
-- 平均与第 90 百分位首次答复用时：从受理到首次答复，只计已答复的诉求；第 90 百分位向上取整到 0.1 小时。
+- 平均与第 90 百分位首次答复用时：从受理到首次答复，只计已答复的诉求；第 90 百分位向上取两位有效数字
+  （10 小时以内精确到 0.1 小时，100 小时以内精确到 1 小时）。
 - 重办率：被重办过（评价不满意或回访未解决）的诉求 / 受理量。
 - 转办次数：单位在期间内把诉求转给其他单位的次数（督查员改派和超限被拒的转办不计）。
 - 参与率：期间内至少答复过一条诉求的单位 / 期间内受理过诉求的单位。
@@ -25,9 +26,9 @@ costs a few thousand rows however many posts it had. Every write to a post, a ra
 a post's co-handling units marks the days it changes stale (StaleDay) in the writer's transaction;
 reading a period first recounts its stale days from the posts (`refresh`). Only two things are not in
 the rollup: posts whose reply deadline is still ahead (they depend on the moment of reading; a
-handful, counted live) and the exact 90th percentile (the rollup keeps a histogram of waits in tenths
-of an hour, so the percentile is rounded up to 0.1 h, as the pages show it). Python loops over units,
-days and histogram steps, never over posts.
+handful, counted live) and the exact 90th percentile (the rollup keeps histograms of waits per day and
+per month, in steps of two significant figures, so the percentile is rounded up to 0.1 h below 10 h,
+to 1 h below 100 h). Python loops over units, days, months and histogram steps, never over posts.
 
 Caching: figures of a period that has ended are cached for STATS_CACHE_SECONDS (default one hour),
 keyed by the period, RULES_VERSION and the satisfaction threshold. A finished period can still
@@ -66,7 +67,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wall.models import Category, DailyFigures, Post, Rating, StaleDay, StatisticsSettings, Transfer, Unit
+from wall.models import Category, DailyFigures, MonthlyWaits, Post, Rating, StaleDay, StatisticsSettings, Transfer, Unit
 
 RULES_VERSION = 2  # bump when a rule above changes, so no cached figure survives it
 RECENT_SECONDS = 300  # how old the public page's and the dashboards' figures of a running period may be
@@ -107,7 +108,8 @@ DEFINITIONS = [
         _("Time to first reply"),
         _(
             "From acceptance to the first reply, answered posts only: the average, and the time within which "
-            "nine in ten posts were answered (the 90th percentile, rounded up to a tenth of an hour)."
+            "nine in ten posts were answered (the 90th percentile, rounded up to two significant figures: to 0.1 hours "
+            "below 10 hours, to whole hours below 100)."
         ),
     ),
     (_("Reopen rate"), _("Posts reopened at least once (unsatisfied rating or return visit) / posts received.")),
@@ -360,7 +362,25 @@ class LocalDate(Func):
         return super().as_sql(compiler, connection, template=template, **extra)
 
 
-WAIT_STEP = 360  # seconds: the rollup keeps waits in tenths of an hour, rounded up
+WAIT_STEP = 360  # seconds: the rollup's waits are counted in tenths of an hour
+
+
+def wait_step():
+    """A first reply's wait in tenths of an hour, rounded up to two significant figures (0.1 h below
+    10 h, 1 h below 100 h, 10 h below 1,000 h): the 90th percentile's histogram step, coarse enough
+    that a month of one unit's waits fits in about a hundred steps. Needs the `tenths` annotation."""
+    tenths = F("tenths")
+
+    def rounded_up(size):
+        return (tenths + size - 1) / size * size
+
+    return Case(
+        When(tenths__lte=100, then=tenths),
+        When(tenths__lte=1000, then=rounded_up(10)),
+        When(tenths__lte=10000, then=rounded_up(100)),
+        default=rounded_up(1000),
+        output_field=IntegerField(),
+    )
 
 
 def post_counts():
@@ -435,6 +455,7 @@ def refresh(period):
         for month in {day.replace(day=1) for day in days}:
             in_month = [day for day in days if day.replace(day=1) == month]
             recount(in_month[0], in_month[-1])
+            add_up_waits(month)
         StaleDay.objects.filter(day__in=days).delete()
 
 
@@ -445,7 +466,8 @@ def recount(first, last):
     posts = received_in(period).annotate(day=LocalDate(F("accepted_at")))
     ratings = Rating.objects.filter(post__accepted_at__gte=period.start, post__accepted_at__lt=period.end)
     ratings = ratings.annotate(day=LocalDate(F("post__accepted_at")))
-    answered = posts.filter(first_replied_at__isnull=False).annotate(step=(WaitSeconds() + WAIT_STEP - 1) / WAIT_STEP)
+    answered = posts.filter(first_replied_at__isnull=False).annotate(tenths=(WaitSeconds() + WAIT_STEP - 1) / WAIT_STEP)
+    answered = answered.annotate(step=wait_step())
     moves = transfers_in(period).annotate(day=LocalDate(F("created_at")))
     rows = {}
 
@@ -501,17 +523,46 @@ def summed(threshold):
     return {**{name: Sum(name) for name in SUMMED}, "satisfied": Sum(satisfied)}
 
 
+def add_up_waits(month):
+    """Replace the month's MonthlyWaits by the sums of its days' histograms."""
+    last = _add_months(month, 1) - timedelta(days=1)
+    merged = {}
+    for unit_id, waits in DailyFigures.objects.filter(day__range=(month, last)).values_list("unit", "waits"):
+        merged.setdefault(unit_id, Counter()).update(waits)
+    with transaction.atomic():
+        MonthlyWaits.objects.filter(month=month).delete()
+        MonthlyWaits.objects.bulk_create(MonthlyWaits(month=month, unit_id=unit, waits=w) for unit, w in merged.items())
+
+
+def waits_of(period, unit=False):
+    """[(unit id or None, histogram)] covering the period: whole months from MonthlyWaits, the days of
+    months it only partly covers from DailyFigures. The period's stale days must be recounted first."""
+    months, month = [], period.first.replace(day=1)
+    while month <= period.last:
+        months.append(month)
+        month = _add_months(month, 1)
+    whole = [
+        month for month in months if month >= period.first and _add_months(month, 1) <= period.last + timedelta(days=1)
+    ]
+    days = DailyFigures.objects.filter(day__range=(period.first, period.last), unit__isnull=not unit)
+    for month in whole:
+        days = days.exclude(day__range=(month, _add_months(month, 1) - timedelta(days=1)))
+    monthly = MonthlyWaits.objects.filter(month__in=whole, unit__isnull=not unit)
+    return [*monthly.values_list("unit", "waits"), *days.values_list("unit", "waits")]
+
+
 def p90(histograms):
-    """The 90th percentile (nearest rank) of the waits in DailyFigures.waits, in tenths of an hour
-    rounded up: "nine in ten answered within this"."""
+    """The 90th percentile (nearest rank) of the waits in these histograms ({step: posts}), as the
+    step holds it (rounded up to two significant figures of tenths of an hour): "nine in ten
+    answered within this"."""
     counts = Counter()
     for waits in histograms:
-        counts.update({int(step): n for step, n in waits.items()})
+        counts.update(waits)
     rank, seen = (9 * counts.total() + 9) // 10, 0  # ceil(0.9 n), in integers
-    for step in sorted(counts):
+    for step in sorted(counts, key=int):
         seen += counts[step]
         if seen >= rank:
-            return timedelta(seconds=step * WAIT_STEP)
+            return timedelta(seconds=int(step) * WAIT_STEP)
     return None
 
 
@@ -522,9 +573,10 @@ def pending_in(period, now, unit_field=None):
     Found by the partial index on unanswered posts' deadlines, so the period is applied here: given
     in SQL, it would make the database read the whole period by the acceptance index instead.
     """
-    posts = Post.objects.filter(first_replied_at=None, reply_due_at__gt=now, accepted_at__isnull=False)
-    if unit_field == "co_units":
-        posts = posts.filter(co_units__isnull=False)
+    posts = Post.objects.filter(first_replied_at=None, reply_due_at__gt=now, accepted_at__isnull=False).order_by()
+    if unit_field == "co_units":  # by the pending posts' keys: joined, the database reads every co-handling
+        co_handled = Post.co_units.through.objects.filter(post__in=list(posts.values_list("pk", flat=True)))
+        posts = Post.objects.filter(pk__in=list(co_handled.values_list("post_id", flat=True))).order_by()
     grouped = posts.annotate(day=LocalDate(F("accepted_at"))).values("day", *filter(None, [unit_field]))
     found = [(date.fromisoformat(row["day"]), row.get(unit_field), row["n"]) for row in grouped.annotate(n=Count("pk"))]
     return [(day, unit_id, n) for day, unit_id, n in found if period.first <= day <= period.last]
@@ -566,7 +618,7 @@ def _overall(period, now):
     figures = Figures()
     figures.add(days.aggregate(**summed(satisfied_threshold())))
     figures.pending = sum(n for _day, _unit, n in pending_in(period, now))
-    figures.p90_wait = p90(days.values_list("waits", flat=True))
+    figures.p90_wait = p90(waits for _unit, waits in waits_of(period))
     return figures
 
 
@@ -582,7 +634,7 @@ def _by_unit(period, now):
     for counts in days.values("unit").annotate(**summed(satisfied_threshold())):
         rows[counts.pop("unit")].add(counts)
     histograms = {}
-    for unit_id, waits in days.values_list("unit", "waits"):
+    for unit_id, waits in waits_of(period, unit=True):
         histograms.setdefault(unit_id, []).append(waits)
     for unit_id, waits in histograms.items():
         rows[unit_id].p90_wait = p90(waits)

@@ -13,7 +13,7 @@ from .posts import (
     Transfer,
     TransitionError,
 )
-from .statistics import DailyFigures, StaleDay, StatisticsSettings
+from .statistics import DailyFigures, MonthlyWaits, StaleDay, StatisticsSettings
 from .units import Category, Kind, Unit
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Follow",
     "FollowUp",
     "Kind",
+    "MonthlyWaits",
     "Post",
     "PostPhoto",
     "Rating",

@@ -82,3 +82,18 @@ class StaleDay(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class MonthlyWaits(models.Model):
+    """A month's histogram of waits for first replies, per unit (unit None: the whole school): the
+    sum of its days' DailyFigures.waits, so a year's 90th percentile merges 12 rows per unit, not 365."""
+
+    month = models.DateField()  # its first day
+    unit = models.ForeignKey("wall.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    waits = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.unit or 'all units'}"
