@@ -1,8 +1,9 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wall import roles
+from wall import charts, roles, stats
 from wall.admin_forms import LedgerForm
 from wall.admin_views.base import header
 
@@ -16,8 +17,10 @@ def hot_topics_report(request):
     form.default_kind = "month"
     period = form.period()
     unit = form.cleaned_data.get("unit") if form.is_valid() else None
-    terms = hot_topics.top_terms(hot_topics.received_in(period, unit))
+    posts = hot_topics.received_in(period, unit)
+    terms = hot_topics.top_terms(posts)
     most = terms[0][1] if terms else 1
+    years, months = stats.seasons(unit)
     return render(
         request,
         "search/admin/hot_topics.html",
@@ -25,6 +28,18 @@ def hot_topics_report(request):
             "form": form,
             "period": period,
             "terms": [(word, count, round(100 * count / most)) for word, count in terms],
+            "clusters": [_cluster(title, post_ids) for title, post_ids in hot_topics.recurring(posts)],
+            "years": years,
+            "months": months,
+            "season_chart": charts.grouped_bar_chart(
+                [str(month) for month, _counts in months],
+                [(str(year), [counts[index] for _month, counts in months]) for index, year in enumerate(years)],
+            ),
             **header(_("Hot topics"), "pick"),
         },
     )
+
+
+def _cluster(title, post_ids, shown=10):
+    links = [(post_id, reverse("wall_admin:post", args=[post_id])) for post_id in post_ids[:shown]]
+    return {"title": title, "count": len(post_ids), "links": links, "more": len(post_ids) - len(links)}

@@ -5,6 +5,7 @@ from datetime import datetime
 import time_machine
 from django.urls import reverse
 
+from search import hot_topics
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
 from wall import stats
 
@@ -44,3 +45,43 @@ def test_it_refuses_handlers_and_visitors(client):
         response = client.get(URL + MARCH)
         assert response.status_code in (302, 403)
         assert "热水" not in response.content.decode()
+
+
+def test_it_groups_posts_that_say_nearly_the_same_thing(client):
+    unit, editor = make_unit("后勤管理处"), make_editor()
+    titles = [
+        "三号楼热水不热",
+        "三号楼的热水又不热了",
+        "三号楼热水不热！",
+        "五号楼热水不热",
+        "二食堂饭菜太贵",
+        "食堂饭菜不卫生",
+    ]
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=stats.LOCAL), tick=False):
+        posts = [make_accepted_post(editor, unit, title=title, wants_public=False) for title in titles]
+    client.force_login(make_user(groups=["校领导"]))
+    with time_machine.travel(datetime(2026, 4, 10, tzinfo=stats.LOCAL), tick=False):
+        content = client.get(URL + MARCH).content.decode()
+    (group,) = hot_topics.recurring(hot_topics.received_in(stats.period_of("month", datetime(2026, 3, 2).date())))
+    assert sorted(group[1]) == sorted(post.pk for post in posts[:3])  # another building, other canteen troubles
+    section = content[content.index("反复出现的问题") :]
+    assert "出现了 3 次" in section
+    for post in posts[:3]:
+        assert reverse("wall_admin:post", args=[post.pk]) in section  # the case files, private ones too
+
+
+def test_it_shows_the_same_month_across_years(client):
+    unit, editor = make_unit("后勤管理处"), make_editor()
+    for year, count in ((2025, 2), (2026, 3)):
+        with time_machine.travel(datetime(year, 9, 3, 10, tzinfo=stats.LOCAL), tick=False):
+            for _ in range(count):
+                make_accepted_post(editor, unit, title="开学季宿舍报修")
+    years, months = stats.seasons(today=datetime(2026, 10, 1).date())
+    assert years == [2022, 2023, 2024, 2025, 2026]
+    assert dict(months)[9] == [0, 0, 0, 2, 3] and dict(months)[10] == [0] * 5
+    assert stats.seasons(unit=make_unit("保卫处"), today=datetime(2026, 10, 1).date())[1][8][1] == [0] * 5
+    client.force_login(make_user(groups=["校领导"]))
+    with time_machine.travel(datetime(2026, 10, 1, 10, tzinfo=stats.LOCAL), tick=False):
+        content = client.get(URL).content.decode()
+    table = content[content.index('class="listing seasons"') :]
+    assert '<tr><th scope="row">9</th><td>0</td><td>0</td><td>0</td><td>2</td><td>3</td></tr>' in table

@@ -86,6 +86,27 @@ def stacked_bar_chart(labels, series):
                 width = max(step * 0.7, 1)
                 bars.append(Mark(x - width / 2, y_top, width, height, color, f"{label} {name}: {counts[index]}"))
                 base += counts[index]
+    return _bar_chart(labels, positions, series, bars, top_value)
+
+
+def grouped_bar_chart(labels, series):
+    """Columns side by side, one per series at each label: series is [(name, [count per label])],
+    e.g. each year's posts per month, so the same month of different years can be compared."""
+    positions, step = _x_positions(len(labels))
+    top_value = max((count for _name, counts in series for count in counts), default=0) or 1
+    width = max(step * 0.8 / max(len(series), 1), 1)
+    bars = []
+    for number, (name, counts) in enumerate(series):
+        color = PALETTE[number % len(PALETTE)]
+        for x, label, count in zip(positions, labels, counts, strict=True):
+            if count:
+                y_top = _y(count, top_value)
+                left = x - step * 0.4 + number * width
+                bars.append(Mark(left, y_top, width, _y(0, top_value) - y_top, color, f"{label} {name}: {count}"))
+    return _bar_chart(labels, positions, series, bars, top_value)
+
+
+def _bar_chart(labels, positions, series, bars, top_value):
     ticks = [Mark(LEFT - 4, _y(value, top_value), title=str(value)) for value in (0, top_value)]
     chart = _chart("", bars, ticks, _x_labels(labels, positions))
     chart["legend"] = [(PALETTE[number % len(PALETTE)], name) for number, (name, _counts) in enumerate(series)]

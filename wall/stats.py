@@ -63,7 +63,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -683,6 +683,21 @@ def _by_category(period):
     used = {category for counts in points.values() for category in counts}
     categories = [(category.pk, category.name) for category in Category.objects.filter(pk__in=used)]
     return categories, [(day, dict(counts)) for day, counts in points.items()]
+
+
+def seasons(unit=None, years=5, today=None):
+    """Posts received in each calendar month of the last `years` years, the same month side by side:
+    (years, [(month 1–12, [posts in each year])]). A unit's are the posts it held or co-handled."""
+    today = today or local_today()
+    period = custom_period(date(today.year - years + 1, 1, 1), today)
+    rows = days_of(period, unit=unit is not None)
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    counts = {}
+    for row in rows.values(year=ExtractYear("day"), month=ExtractMonth("day")).annotate(received=Sum("received")):
+        counts[row["year"], row["month"]] = row["received"]
+    shown = list(range(period.first.year, today.year + 1))
+    return shown, [(month, [counts.get((year, month), 0) for year in shown]) for month in range(1, 13)]
 
 
 # -- the home page's headline, kept for home/ --------------------------------------------------
