@@ -30,6 +30,19 @@ def test_a_published_post_has_a_page_with_its_public_reply(client, people):
     assert post.page.url.startswith("/wall/")
 
 
+def test_a_page_keeps_its_public_replies_in_the_order_they_were_given(client, people):
+    editor, handler, unit = people
+    post = published(people, body="第一次答复")
+    post.rate(1, 1, 1)  # unsatisfied: reopened, answered again
+    post.reply(handler, "第二次答复", is_public=True)
+    post.refresh_from_db()
+    replies = list(post.page.public_replies.all())
+    assert [reply.body for reply in replies] == ["第一次答复", "第二次答复"]
+    assert [reply.sort_order for reply in replies] == [0, 1]  # stored, not left to the database's row order
+    html = client.get(post.page.url).content.decode()
+    assert html.index("第一次答复") < html.index("第二次答复")
+
+
 def test_the_page_follows_the_case(client, people):
     editor, handler, unit = people
     post = published(people)

@@ -55,9 +55,9 @@ def _fill(page, projection):
     page.posted_at = projection.posted_at
     page.replied_at = projection.replied_at
     page.photo_ids = list(projection.photo_ids)
-    page.public_replies = [
-        WallPostReply(unit_name=reply.unit_name, body=reply.body, replied_at=reply.replied_at)
-        for reply in projection.replies
+    page.public_replies = [  # sort_order set here: unset, PostgreSQL may return them in any order
+        WallPostReply(sort_order=number, unit_name=reply.unit_name, body=reply.body, replied_at=reply.replied_at)
+        for number, reply in enumerate(projection.replies)
     ]
 
 
