@@ -8,6 +8,7 @@ from wall.admin_forms import LedgerForm
 from wall.admin_views.base import header
 
 from . import hot_topics
+from .backends import get_backend
 
 
 def hot_topics_report(request):
@@ -18,8 +19,8 @@ def hot_topics_report(request):
     period = form.period()
     unit = form.cleaned_data.get("unit") if form.is_valid() else None
     posts = hot_topics.received_in(period, unit)
-    terms = hot_topics.top_terms(posts)
-    most = terms[0][1] if terms else 1
+    # With Elasticsearch, its aggregation over the wall's published posts is shown as well.
+    public_terms = get_backend().top_terms(period.first, period.last, unit.pk if unit else None)
     years, months = stats.seasons(unit)
     return render(
         request,
@@ -27,7 +28,8 @@ def hot_topics_report(request):
         {
             "form": form,
             "period": period,
-            "terms": [(word, count, round(100 * count / most)) for word, count in terms],
+            "terms": _bars(hot_topics.top_terms(posts)),
+            "public_terms": None if public_terms is None else _bars(public_terms),
             "clusters": [_cluster(title, post_ids) for title, post_ids in hot_topics.recurring(posts)],
             "years": years,
             "months": months,
@@ -38,6 +40,11 @@ def hot_topics_report(request):
             **header(_("Hot topics"), "pick"),
         },
     )
+
+
+def _bars(terms):
+    most = terms[0][1] if terms else 1
+    return [(word, count, round(100 * count / most)) for word, count in terms]
 
 
 def _cluster(title, post_ids, shown=10):

@@ -6,6 +6,7 @@ replies. Never build one from `wall.models.Post`.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ class Document:
     status: str
     year: int
     url: str
+    posted_on: date | None = None  # the Beijing-time day it was posted
 
     @property
     def replies_text(self):
@@ -51,6 +53,7 @@ def document_for(page):
         status=page.status,
         year=timezone.localtime(page.posted_at).year,
         url=page.url or "",
+        posted_on=timezone.localtime(page.posted_at).date(),
     )
 
 

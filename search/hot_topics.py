@@ -28,7 +28,7 @@ def top_terms(posts, limit=30):
     counts = Counter()
     texts = posts.order_by("-accepted_at").values_list("title", "body")[:MOST_POSTS]
     for title, body in texts.iterator(chunk_size=2000):
-        counts.update({word for word in segment.words(f"{title} {body}") if _is_topic(word)})
+        counts.update(topics(f"{title} {body}"))
     return counts.most_common(limit)
 
 
@@ -63,6 +63,11 @@ def recurring(posts, min_size=3, limit=20):
             firsts.setdefault(word, []).append(len(groups) - 1)
     found = sorted((members for members, _size in groups if len(members) >= min_size), key=len, reverse=True)
     return [(rows[members[0]][1], [rows[index][0] for index in members]) for members in found[:limit]]
+
+
+def topics(text):
+    """The words of text that can be a topic: Chinese, two characters or more, not a stopword."""
+    return {word for word in segment.words(text) if _is_topic(word)}
 
 
 def _is_topic(word):

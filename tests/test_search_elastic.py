@@ -11,24 +11,35 @@ import socket
 import subprocess
 import sys
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from search.backends import _load, get_backend
 from search.backends.base import SearchUnavailable
 from search.backends.elastic import EXCERPT_CHARS, ElasticsearchBackend
 from search.models import IndexedPage
 from tests import elastic
-from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_kind, make_unit
+from tests.factories import (
+    make_accepted_post,
+    make_category,
+    make_editor,
+    make_handler,
+    make_kind,
+    make_unit,
+    make_user,
+)
 from tests.test_search_index_privacy import MARKERS, planted  # noqa: F401 - the same planted case
 from wall.models import Post, WallPostPage
 from wall.publishing import publish_many
 
 ELASTIC = "search.backends.elastic.ElasticsearchBackend"
+SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(scope="session")
@@ -310,6 +321,45 @@ def test_it_finds_similar_questions_and_leaves_out_the_given_page(backend, publi
 def test_similar_questions_ignore_what_only_the_answers_say(backend, publish):
     publish("一卡通丢了怎么办", reply="请到宿舍楼下的服务中心补办")
     assert similar("宿舍楼下的服务中心在哪") == []
+
+
+# -- hot topics ------------------------------------------------------------------------------------
+
+
+def test_it_counts_the_topic_words_of_the_posts_published_in_a_period(backend, people, publish, client):
+    editor, _handler, unit = people
+    other = make_unit("保卫处")
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SH), tick=False):
+        for dorm in ("三号楼", "五号楼"):
+            publish(f"{dorm}热水不热", body="请问热水什么时候修好？")
+        publish("食堂窗口太少", body="中午排队很久", unit=other)
+        make_accepted_post(editor, unit, title="热水器漏电", wants_public=False)  # private: never indexed
+    with time_machine.travel(datetime(2026, 4, 2, 10, tzinfo=SH), tick=False):
+        publish("图书馆空调太冷")
+    backend.client.indices.refresh(index=backend.alias)
+    terms = dict(backend.top_terms(date(2026, 3, 1), date(2026, 3, 31)))
+    assert terms["热水"] == 2 and terms["食堂"] == 1  # each post once, however often it says the word
+    assert "图书馆" not in terms and "漏电" not in terms  # April's; the private post's
+    assert "请问" not in terms and "什么" not in terms  # words every request has
+    assert "食堂" not in dict(backend.top_terms(date(2026, 3, 1), date(2026, 3, 31), unit_id=unit.pk))
+    client.force_login(make_user(groups=["校领导"]))
+    with time_machine.travel(datetime(2026, 4, 10, tzinfo=SH), tick=False):
+        content = client.get(reverse("search_hot_topics") + "?kind=month&day=2026-03-10").content.decode()
+    assert "公开墙上的热词" in content and "漏电" in content  # the posts' own count still sees every post
+    assert "漏电" not in content[content.index("公开墙上的热词") :]
+
+
+def test_without_the_cluster_hot_topics_count_from_the_posts_alone(unreachable, people, client):
+    editor, _handler, unit = people
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SH), tick=False):
+        make_accepted_post(editor, unit, title="三号楼热水不热")
+    assert unreachable.top_terms(date(2026, 3, 1), date(2026, 3, 31)) is None
+    client.force_login(make_user(groups=["校领导"]))
+    with time_machine.travel(datetime(2026, 4, 10, tzinfo=SH), tick=False):
+        response = client.get(reverse("search_hot_topics") + "?kind=month&day=2026-03-10")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "热水" in content and "公开墙上的热词" not in content
 
 
 # -- only public projections -----------------------------------------------------------------------

@@ -115,3 +115,9 @@ class SearchBackend:
     def similar(self, text, limit=5, exclude_page_id=None):
         """Hits for the posts that ask most nearly what text asks, best first."""
         raise NotImplementedError
+
+    def top_terms(self, first, last, unit_id=None, limit=30):
+        """[(word, published posts it is in)] of the posts put on the wall on the local days
+        first..last, the commonest first; None if this backend does not count them itself (the
+        hot topics page then counts them from the posts)."""
+        return None

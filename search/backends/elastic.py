@@ -29,9 +29,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from elastic_transport import HttpHeaders, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
-from elasticsearch_dsl import Index, Integer, Keyword, Mapping, Q, Search, Text, analyzer
+from elasticsearch_dsl import Date, Index, Integer, Keyword, Mapping, Q, Search, Text, analyzer
 
-from search import segment
+from search import hot_topics, segment
 from search.documents import document_for, live_pages
 from wall.models import WallPostPage
 
@@ -265,6 +265,22 @@ class ElasticsearchBackend(SearchBackend):
             return self._similar_embedded(text, limit, exclude_page_id)
         return [_hit(hit, fields) for hit in response["hits"]["hits"]]
 
+    def top_terms(self, first, last, unit_id=None, limit=30):
+        """A terms aggregation over the topic words stored with each document (see _source)."""
+        if not self._reachable():
+            return None
+        period = [Q("range", posted_on={"gte": first.isoformat(), "lte": last.isoformat()})]
+        if unit_id is not None:
+            period.append(Q("term", unit=unit_id))
+        search = Search(using=self.client, index=self.alias).query(Q("bool", filter=period)).extra(size=0)
+        search.aggs.bucket("topics", "terms", field="topics", size=limit)
+        try:
+            response = search.execute().to_dict()
+        except (ApiError, TransportError) as error:
+            self._failed(error, "count hot topics")
+            return None
+        return [(bucket["key"], bucket["doc_count"]) for bucket in response["aggregations"]["topics"]["buckets"]]
+
     def _search(self):
         # Ties (the same text twice) newest first, as on the embedded backend.
         return Search(using=self.client, index=self.alias).sort("_score", {"page_id": "desc"}).extra(track_scores=True)
@@ -318,6 +334,8 @@ def _mapping():
         mapping.field(f"{name}_name", Keyword())
     mapping.field("status", Keyword())
     mapping.field("year", Integer())
+    mapping.field("posted_on", Date())
+    mapping.field("topics", Keyword())  # the words hot topics count (search.hot_topics.topics)
     mapping.field("url", Keyword(index=False))
     return mapping
 
@@ -347,6 +365,8 @@ def _source(document):
         "unit_name": document.unit_name,
         "status": document.status,
         "year": document.year,
+        "posted_on": document.posted_on.isoformat() if document.posted_on else None,
+        "topics": sorted(hot_topics.topics(f"{document.title} {document.body}")),
         "url": document.url,
     }
 
