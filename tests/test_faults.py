@@ -95,6 +95,14 @@ def count_rows(database_url, title):
     return Post.objects.filter(title=title).count(), PostPhoto.objects.filter(post__title=title).count()
 
 
+def stored_photo_names(database_url, title):
+    query = "SELECT image FROM wall_postphoto JOIN wall_post ON wall_post.id = post_id WHERE title = ?"
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            return [name for (name,) in db.execute(query, [title])]
+    return list(PostPhoto.objects.filter(post__title=title).values_list("image", flat=True))
+
+
 def test_a_process_killed_while_storing_a_post_leaves_no_part_of_it(tmp_path):
     form = form_data("热水器漏水（中途被杀）")
     url = shared_database_url(tmp_path)
@@ -117,6 +125,16 @@ def test_a_process_killed_while_storing_a_post_leaves_no_part_of_it(tmp_path):
     assert again.wait(CHILD_SECONDS) == 0
     assert answer["status"] == 302 and "/post/thanks/" in answer["location"]
     assert count_rows(url, form["title"]) == (1, 2)
+
+    # The killed process had written its first photo's file; the daily clean-up removes that one only.
+    media = tmp_path / "media"
+    assert len(list(media.rglob("*.jpg"))) == 3
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url}
+    env.update(ECHOWALL_VAR_DIR=str(tmp_path / "var"), MEDIA_ROOT=str(media))
+    command = [sys.executable, "manage.py", "remove_orphan_photos", "--grace-minutes", "0"]
+    subprocess.run(command, cwd=REPO, env=env, check=True, capture_output=True, timeout=CHILD_SECONDS)  # noqa: S603
+    kept = {path.relative_to(media).as_posix() for path in media.rglob("*.jpg")}
+    assert kept == set(stored_photo_names(url, form["title"]))
 
 
 @pytest.mark.skipif(

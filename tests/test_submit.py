@@ -1,12 +1,14 @@
 """Posting: anonymous with captcha, real-name when logged in, photos cleaned, errors explained."""
 
 import io
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from tests.factories import image_bytes, image_upload, make_category, make_kind, make_user
+from tests.factories import image_bytes, image_upload, make_category, make_kind, make_post, make_user
 from wall.models import Post
 
 
@@ -118,3 +120,24 @@ def test_it_refuses_a_decompression_bomb(client, settings):
     response = submit(client, photos=[image_upload("bomb.png", fmt="PNG", size=(100, 100))])
     assert response.context["form"].errors["photos"]
     assert not Post.objects.exists()
+
+
+def test_deleting_a_post_deletes_its_photo_files(client, settings, django_capture_on_commit_callbacks):
+    post = make_post()
+    post.add_photo(image_upload())
+    (path,) = Path(settings.MEDIA_ROOT).rglob("*.jpg")
+    with django_capture_on_commit_callbacks(execute=True):
+        post.delete()
+    assert not path.exists()
+
+
+def test_the_clean_up_keeps_photos_of_posts_and_new_files(settings):
+    make_post().add_photo(image_upload())
+    (kept,) = Path(settings.MEDIA_ROOT).rglob("*.jpg")
+    stray = kept.parent / "stray.jpg"
+    stray.write_bytes(b"left by a killed process")
+    call_command("remove_orphan_photos", verbosity=0)  # within the grace period: kept
+    assert stray.exists()
+    call_command("remove_orphan_photos", "--grace-minutes", "0", verbosity=0)
+    assert not stray.exists()
+    assert list(Path(settings.MEDIA_ROOT).rglob("*.jpg")) == [kept]

@@ -10,8 +10,10 @@ class WallConfig(AppConfig):
         from wall import (
             log_actions,  # noqa: F401 - registers the audit trail's action labels
             pagecache,
+            photos,
             stats,
         )
 
         pagecache.connect_signals()
+        photos.connect_signals()
         stats.connect_signals()

@@ -6,6 +6,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -52,3 +53,18 @@ def _reencode(image):
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+def _delete_file(sender, instance, **kwargs):
+    """A deleted photo's file goes too, once the deletion is committed (a rollback keeps it)."""
+    name, storage = instance.image.name, instance.image.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete
+
+    from wall.models import PostPhoto
+
+    post_delete.connect(_delete_file, sender=PostPhoto, dispatch_uid="wall-photo-file")
