@@ -111,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_float("ECHOWALL_SQLITE_TIMEOUT", 20.0),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A row another request holds is waited for this long (milliseconds), then wall.busy answers
+    # "try again" (503) instead of leaving the request hanging: the same promise as SQLite's timeout.
+    lock_timeout = round(1000 * env_float("ECHOWALL_PG_LOCK_TIMEOUT", 20.0))
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={lock_timeout}"
 
 # The cache holds the public pages served to anonymous visitors, the rate limits' counts and the
 # statistics. ECHOWALL_CACHE picks where: "locmem" (this process only: right for one process),
