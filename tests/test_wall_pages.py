@@ -99,6 +99,18 @@ def test_it_speaks_chinese_even_to_an_english_browser(client):
 
 
 def test_the_switcher_turns_the_site_english(client):
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/wall/").content.decode()
+    switch = reverse("wall:language", args=["en"]) + "?next=/wall/"
+    assert f'href="{switch}"' in html  # a link, back to this page
+    response = client.get(reverse("wall:language", args=["en"]), {"next": "/wall/"})
+    assert response.status_code == 302 and response["Location"] == "/wall/"
     html = client.get("/").content.decode()
     assert "Latest answers" in html and "最新答复" not in html
+    assert "简体中文" in html  # the way back, in its own language
+
+
+def test_the_switcher_stays_on_this_site_and_knows_its_languages(client):
+    response = client.get(reverse("wall:language", args=["zh-hans"]), {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    client.get(reverse("wall:language", args=["xx"]), {"next": "/"})
+    assert "最新答复" in client.get("/").content.decode()  # an unknown language changes nothing

@@ -1,9 +1,10 @@
 """Whole public pages cached for anonymous visitors, in Django's cache, and dropped on any wall change.
 
-Django's own cache middleware cannot cache these pages: each carries a CSRF token (the footer's
-language form), and a token shown to one visitor must never reach another (it is bound to that
-visitor's CSRF cookie). So the cached copy holds a placeholder where the token was, and each visitor
-gets a fresh token of their own put in its place.
+Django's own cache middleware keys pages by cookies and headers we do not need, and cannot drop
+every cached page at once when the wall changes; this is the small part of it we do need. A page
+that used a CSRF token is never stored: a token shown to one visitor must never reach another. The
+public pages have none for anonymous visitors (the language switcher is a pair of links), so a
+cached answer is a copy of headers and bytes, and sets no cookie.
 
 What is cached, and for whom:
 - only responses a view marked with `cacheable()` (the home page, the wall, post pages, search);
@@ -16,20 +17,15 @@ What is cached, and for whom:
 """
 
 import hashlib
-import re
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, _does_token_match, get_token
 from django.utils import translation
 
 VERSION_KEY = "pagecache:version"
-TOKEN_PLACEHOLDER = b"@@echowall-csrf-token@@"
-# What a CSRF token looks like (Django's {% csrf_token %} writes 64 letters and digits).
-TOKEN_CANDIDATE = re.compile(rb"\b[a-zA-Z0-9]{64}\b")
 
 
 def cacheable(response):
@@ -52,13 +48,11 @@ class PublicPageCacheMiddleware:
     """Serves a cached page right after the language is known, skipping the middleware below it.
 
     Those (CSRF, auth, messages, frame and content-security headers) have already done their work
-    on the stored copy: its headers are kept, minus any cookie. Only the CSRF cookie is per visitor,
-    so Django's CSRF middleware is asked to read and, if need be, set it on each cached answer.
+    on the stored copy: its headers are kept.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         if not _may_cache(request):
@@ -66,24 +60,16 @@ class PublicPageCacheMiddleware:
         key = _key(request)
         cached = cache.get(key)
         if cached is not None:
-            return self._thaw(request, cached)
+            headers, content = cached
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            return response
         response = self.get_response(request)
         if _may_store(request, response):
-            frozen = _freeze(request, response)
-            if frozen is not None:
-                cache.set(key, frozen, settings.ECHOWALL_PAGE_CACHE_SECONDS)
+            headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+            cache.set(key, (headers, response.content), settings.ECHOWALL_PAGE_CACHE_SECONDS)
         return response
-
-    def _thaw(self, request, frozen):
-        headers, content = frozen
-        response = HttpResponse()
-        if TOKEN_PLACEHOLDER in content:
-            self.csrf.process_request(request)  # this visitor's CSRF secret, from their cookie
-            content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-        for name, value in headers:
-            response[name] = value
-        response.content = content
-        return self.csrf.process_response(request, response)  # sets the cookie the token belongs to
 
 
 def _may_cache(request):
@@ -103,7 +89,8 @@ def _may_store(request, response):
         and not request.user.is_authenticated
         # A nonce must differ on every answer: a page whose policy has one cannot be shared.
         and "'nonce-" not in response.get("Content-Security-Policy", "")
-        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a token for this visitor
     )
 
 
@@ -115,25 +102,6 @@ def _key(request):
         version = cache.get(VERSION_KEY, version)
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{translation.get_language()}"
     return f"pagecache:{version}:{hashlib.sha256(where.encode()).hexdigest()}"
-
-
-def _freeze(request, response):
-    """The response's headers (no cookies) and content, this visitor's CSRF tokens replaced by the placeholder.
-
-    None (do not cache) if the content already holds the placeholder: it could not be told apart.
-    """
-    content = response.content
-    if TOKEN_PLACEHOLDER in content:
-        return None
-    secret = request.META.get("CSRF_COOKIE")
-    if secret:
-
-        def placeholder(match):
-            token = match.group().decode()
-            return TOKEN_PLACEHOLDER if _does_token_match(token, secret) else match.group()
-
-        content = TOKEN_CANDIDATE.sub(placeholder, content)
-    return [(name, value) for name, value in response.items() if name.lower() != "content-length"], content
 
 
 def _on_change(sender, instance, **kwargs):

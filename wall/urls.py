@@ -15,4 +15,5 @@ urlpatterns = [
     path("follow/<int:page_id>/", views.follow, name="follow"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("stats/", views.transparency, name="transparency"),
+    path("language/<str:code>/", views.switch_language, name="language"),
 ]

@@ -1,14 +1,17 @@
 import hashlib
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wall import busy, ratelimit, reports, stats
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
@@ -21,6 +24,28 @@ DUPLICATE_SECONDS = 600
 
 def _get_post_for_token(token):
     return get_object_or_404(Post, tracking_token=token)
+
+
+@require_GET
+def switch_language(request, code):
+    """The footer's language links: a link, not a form, so public pages carry no CSRF token and an
+    anonymous reader of the wall gets no cookie at all until they choose a language or post."""
+    back = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    response = redirect(back)
+    if code in dict(settings.LANGUAGES) and check_for_language(code):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def submit(request):
