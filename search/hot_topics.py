@@ -46,7 +46,7 @@ def recurring(posts, min_size=3, limit=20):
     five hundred posts about one canteen still counts as one group, so its words stay rare.
     """
     rows = list(posts.order_by("-accepted_at", "-pk").values_list("pk", "title")[:MOST_CLUSTERED])
-    groups, firsts = [], {}  # [[row index, ...]]; word -> the groups whose first post has it
+    groups, firsts = [], {}  # [([row index, ...], words of its first post)]; word -> groups whose first has it
     for index, (_pk, title) in enumerate(rows):
         own = {word for word in segment.words(title) if len(word) > 1 or not segment.is_han(word)}
         shared = Counter(
