@@ -154,7 +154,8 @@ def marked_photo():
     return image_bytes(exif=exif)
 
 
-SKIPPED_PREFIXES = ("/admin", "/accounts/logout", "/i18n", "/captcha")
+# The language links only set a cookie and lead back to the page they are on, already crawled.
+SKIPPED_PREFIXES = ("/admin", "/accounts/logout", "/language/", "/captcha")
 LINK = re.compile(r'(?:href|src)="([^"#]+)"|<loc>([^<]+)</loc>|"(https?://testserver/[^"]*)"')
 
 
