@@ -59,7 +59,7 @@ def test_postgresql_connections_wait_for_a_locked_row_only_so_long():
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the root page and locale back after
 def test_a_row_locked_past_the_lock_timeout_asks_the_handler_to_retry(client):
     unit = make_unit()
     handler = make_handler(unit)
