@@ -2,11 +2,23 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 # A database id: bigger numbers cannot be one, and SQLite and PostgreSQL refuse to even compare them.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class In(Schema):
+    """A request body. Text holding a NUL character is refused: no one types one, and PostgreSQL
+    cannot store it (it would be a server error, not an answer)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain the NUL character")
+        return value
 
 
 class Error(Schema):
@@ -45,7 +57,7 @@ class PostPage(Schema):
     results: list[PublicPostOut]
 
 
-class PostIn(Schema):
+class PostIn(In):
     kind: str = Field(description="A kind's slug, e.g. repair.", max_length=40)
     category: Id = Field(description="A category's id.")
     unit: Id | None = Field(None, description="The unit the poster asks for (optional); editors route.")
@@ -102,18 +114,18 @@ class TrackedPostOut(Schema):
     can_rate: bool
 
 
-class RatingIn(Schema):
+class RatingIn(In):
     attitude: int = Field(ge=1, le=5)
     speed: int = Field(ge=1, le=5)
     result: int = Field(ge=1, le=5)
     comment: str = Field("", max_length=1000)
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(In):
     body: str = Field(min_length=1, max_length=2000)
 
 
@@ -134,7 +146,7 @@ class QueueItemOut(Schema):
     is_overdue: bool
 
 
-class ReplyIn(Schema):
+class ReplyIn(In):
     body: str = Field(min_length=1, max_length=5000)
     is_public: bool = True
     cannot_solve: bool = False

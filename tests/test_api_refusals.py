@@ -106,3 +106,11 @@ def test_too_many_writes_is_a_json_429(client, fields, key, settings):
     settings.ECHOWALL_API_WRITES_PER_CLIENT = 1
     client.post("/api/v1/posts", fields, content_type="application/json", **_bearer(key))
     assert _detail(client.post("/api/v1/posts", fields, content_type="application/json", **_bearer(key)), 429)
+
+
+def test_text_with_a_nul_character_is_refused_and_nothing_stored(client, fields, key):
+    for name in ("kind", "title", "contact_name"):
+        body = {**fields, name: f"{fields.get(name, '')}\x00"}
+        response = client.post("/api/v1/posts", body, content_type="application/json", **_bearer(key))
+        assert "NUL" in _detail(response, 422)
+    assert not Post.objects.exists()
