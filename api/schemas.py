@@ -1,6 +1,7 @@
 from datetime import datetime
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
@@ -17,7 +18,7 @@ class In(Schema):
     @classmethod
     def _no_nul(cls, value):
         if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain the NUL character")
+            raise ValueError(_("must not contain the NUL character"))
         return value
 
 
