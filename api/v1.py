@@ -25,7 +25,7 @@ from api.ratelimit import RateLimited
 from search.backends import get_backend
 from search.backends.base import status_label
 from search.views import live_hits
-from wall.models import TransitionError
+from wall.models import Post, TransitionError
 
 MAX_QUERY_LENGTH = 500
 
@@ -151,6 +151,7 @@ class SimilarPost(Schema):
     excerpt: str
     status: str
     status_label: str
+    answered: bool = Field(description="A unit has replied to it: its answer may already be the visitor's.")
 
 
 class SimilarResults(Schema):
@@ -174,6 +175,7 @@ def similar(request, params: Query[SimilarQuery]):
                 "excerpt": html.unescape(strip_tags(hit.excerpt_html)),
                 "status": hit.status,
                 "status_label": str(status_label(hit.status)),
+                "answered": hit.status in Post.ANSWERED,
             }
             for hit in live_hits(hits)
         ]

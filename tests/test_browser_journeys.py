@@ -180,7 +180,7 @@ def test_a_post_page_and_a_tracking_page_have_no_serious_accessibility_violation
         assert browser.axe_violations(phone) == [], path
 
 
-def test_while_the_title_is_typed_similar_answered_posts_show_up(world, phone):
+def test_while_the_title_is_typed_similar_answered_posts_show_up_and_spare_a_post(world, phone):
     post = Post.objects.create(
         kind=make_kind("报修", "repair"),
         category=make_category("后勤保障"),
@@ -198,3 +198,11 @@ def test_while_the_title_is_typed_similar_answered_posts_show_up(world, phone):
     assert "宿舍热水器不出热水" in suggestion.inner_text() and "已答复" in suggestion.inner_text()
     assert suggestion.locator("a").get_attribute("href") == Post.objects.get(pk=post.pk).page.url
     browser.screenshot(phone, "07-similar-while-typing-phone")
+
+    # "我的问题已解决": nothing is posted, the post opens and counts one question spared.
+    posts_before = Post.objects.count()
+    suggestion.locator("button.answered").click()
+    phone.wait_for_url(world["url"] + Post.objects.get(pk=post.pk).page.url)
+    text = phone.locator("main").inner_text()
+    assert "这次没有提交新诉求" in text and "已有 1 人在这里找到答案" in text
+    assert Post.objects.count() == posts_before

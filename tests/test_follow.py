@@ -1,14 +1,16 @@
 """Following a post on the wall: a visitor with the same question follows it instead of asking again,
-and hears of its public replies and its closing by email — and of nothing that is not public."""
+and hears of its public replies and its closing by email — and of nothing that is not public. Or
+says "我的问题已解决" beside it on the submit form, and the post counts one more question spared."""
 
 from functools import partial
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
-from wall.models import Follow, Post
+from wall.models import AnswerReused, Follow, Post
 
 MARKER = "私下答复-仅诉求人可见-7c1e"
 
@@ -116,3 +118,31 @@ def test_followers_hear_nothing_once_it_left_the_wall(people, post, on_commit):
         post.reply(handler, "已更换热水器。", is_public=True)
     assert all(message.to != ["follower@example.com"] for message in mail.outbox)
     assert Post.objects.get(pk=post.pk).page is None
+
+
+def answered(client, page_id):
+    return client.post(reverse("wall:answer_reused", args=[page_id]))
+
+
+def test_my_question_is_answered_opens_the_post_and_counts_once_a_browser(client, post):
+    posts_before = Post.objects.count()
+    response = answered(client, post.page_id)
+    assert response.status_code == 302 and response.url == post.page.url
+    page = client.get(post.page.url).content.decode()
+    assert "这次没有提交新诉求" in page and "已有 1 人在这里找到答案" in page
+    assert Post.objects.count() == posts_before
+
+    answered(client, post.page_id)  # the same browser again: still one
+    answered(Client(), post.page_id)  # someone else
+    assert AnswerReused.objects.filter(post=post).count() == 2
+    assert "已有 2 人在这里找到答案" in client.get(post.page.url).content.decode()
+
+
+def test_my_question_is_answered_refuses_a_get_and_a_post_not_on_the_wall(client, people, post):
+    editor, _, _ = people
+    assert client.get(reverse("wall:answer_reused", args=[post.page_id])).status_code == 405
+    page_id = post.page_id
+    post.unpublish(editor)
+    assert answered(client, page_id).status_code == 404
+    assert answered(client, 999999).status_code == 404
+    assert not AnswerReused.objects.exists()

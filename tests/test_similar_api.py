@@ -35,8 +35,8 @@ def test_it_finds_the_matching_post_first(client, wall):
     water.refresh_from_db()
     assert results[0]["id"] == water.page.pk
     assert results[0]["url"] == water.page.url
-    assert results[0]["status"] == "replied"
-    assert set(results[0]) == {"id", "title", "url", "score", "excerpt", "status", "status_label"}
+    assert results[0]["status"] == "replied" and results[0]["answered"] is True
+    assert set(results[0]) == {"id", "title", "url", "score", "excerpt", "status", "status_label", "answered"}
     scores = [result["score"] for result in results]
     assert scores == sorted(scores, reverse=True)
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("track/<str:token>/reopen/", views.reopen, name="reopen"),
     path("my/posts/", views.my_posts, name="my_posts"),
     path("follow/<int:page_id>/", views.follow, name="follow"),
+    path("answered/<int:page_id>/", views.answer_reused, name="answer_reused"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("stats/", views.transparency, name="transparency"),
     path("language/<str:code>/", views.switch_language, name="language"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wall import busy, ratelimit, reports, stats
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
-from wall.models import Follow, Kind, Post, PostPhoto, StatisticsSettings, TransitionError
+from wall.models import AnswerReused, Follow, Kind, Post, PostPhoto, StatisticsSettings, TransitionError
 from wall.projection import is_photo_public
 
 # The same title and text again from the same browser within this many seconds is the same post.
@@ -191,6 +191,19 @@ def follow(request, page_id):
     else:
         Follow.objects.get_or_create(post=post, user=request.user)
         messages.success(request, _("You follow this post: you will hear of its public replies by email."))
+    return redirect(post.page.url)
+
+
+@require_POST
+def answer_reused(request, page_id):
+    """ "My question is answered" beside a suggestion on the submit form: nothing is posted, the
+    post's page opens, and the post counts one more reader it spared a question (once a browser)."""
+    post = get_object_or_404(Post.objects.select_related("page"), page__pk=page_id, page__live=True)
+    counted = request.session.get("answers_reused", [])
+    if page_id not in counted and ratelimit.allow_web_write(request, "action"):
+        AnswerReused.objects.create(post=post)
+        request.session["answers_reused"] = [*counted, page_id][-100:]
+    messages.success(request, _("Glad an earlier answer helped: nothing was posted."))
     return redirect(post.page.url)
 
 

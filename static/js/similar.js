@@ -49,8 +49,28 @@
         excerpt.textContent = post.excerpt;
         item.append(excerpt);
       }
+      if (post.answered) item.append(answeredButton(post));
       list.append(item);
     }
     box.hidden = results.length === 0;
+  }
+
+  // "My question is answered": nothing is posted; the post is counted as having spared a question,
+  // and its page opens. A form of its own, sent from outside the post form, so no draft goes with it.
+  function answeredButton(post) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "answered";
+    button.textContent = box.dataset.answeredLabel;
+    button.addEventListener("click", function () {
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = box.dataset.answeredUrl.replace(/0\/$/, post.id + "/");
+      form.hidden = true;
+      form.append(input.form.querySelector("[name=csrfmiddlewaretoken]").cloneNode());
+      document.body.append(form);
+      form.submit();
+    });
+    return button;
   }
 })();

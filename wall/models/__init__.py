@@ -2,6 +2,7 @@ from .handling import CalendarDay, HandlingSettings
 from .notifications import Notification
 from .pages import WallIndexPage, WallPostPage, WallPostReply, WallYearPage
 from .posts import (
+    AnswerReused,
     Follow,
     FollowUp,
     InternalNote,
@@ -17,6 +18,7 @@ from .statistics import DailyFigures, MonthlyWaits, StaleDay, StatisticsSettings
 from .units import Category, Kind, Unit
 
 __all__ = [
+    "AnswerReused",
     "CalendarDay",
     "HandlingSettings",
     "InternalNote",

@@ -8,7 +8,7 @@ from wagtail.models import Orderable, Page
 
 from wall.pagecache import cacheable
 
-from .posts import Post
+from .posts import AnswerReused, Post
 from .units import Category, Kind, Unit
 
 WALL_PAGE_SIZE = 20
@@ -123,6 +123,7 @@ class WallPostPage(Page):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         context["following"] = user.is_authenticated and user.follows.filter(post__page=self).exists()
+        context["reused"] = AnswerReused.objects.filter(post__page=self).count()
         return context
 
     def serve(self, request, *args, **kwargs):

@@ -719,3 +719,18 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} follows {self.post}"
+
+
+class AnswerReused(models.Model):
+    """Someone about to post read this post's answer instead and said so ("我的问题已解决" under the
+    suggestions on the submit form). Who it was is not kept: only that it happened, and when."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reuses", verbose_name=_("post"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer reused")
+        verbose_name_plural = _("answers reused")
+
+    def __str__(self):
+        return f"{self.post} reused at {self.created_at:%Y-%m-%d %H:%M}"
