@@ -196,8 +196,8 @@ def follow(request, page_id):
 
 @require_POST
 def answer_reused(request, page_id):
-    """ "My question is answered" beside a suggestion on the submit form: nothing is posted, the
-    post's page opens, and the post counts one more reader it spared a question (once a browser)."""
+    """The "我的问题已解决" button beside a suggestion on the submit form: nothing is posted, the post's
+    page opens, and the post counts one more reader it spared a question (once a browser)."""
     post = get_object_or_404(Post.objects.select_related("page"), page__pk=page_id, page__live=True)
     counted = request.session.get("answers_reused", [])
     if page_id not in counted and ratelimit.allow_web_write(request, "action"):
