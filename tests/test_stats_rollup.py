@@ -8,6 +8,7 @@ import time_machine
 
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
 from wall import stats
+from wall.escalation import tick
 from wall.models import DailyFigures, Post, StaleDay
 
 SH = stats.LOCAL
@@ -92,3 +93,40 @@ def test_the_90th_percentile_is_rounded_up_to_two_significant_figures(wait, show
         figures = stats.overall(MARCH)
     assert figures.avg_wait == wait  # the average stays exact
     assert figures.p90_wait == shown  # nine in ten answered within it
+
+
+def test_a_recount_cut_short_keeps_the_months_it_finished(monkeypatch):
+    """After an upgrade every day is stale: a recount stopped halfway (a killed worker) is not lost."""
+    unit, editor = make_unit(), make_editor()
+    with at(10):
+        make_accepted_post(editor, unit)
+        april = datetime(2026, 4, 2, 9, tzinfo=SH)
+        Post.objects.filter(pk=make_accepted_post(editor, unit).pk).update(accepted_at=april)
+    with time_machine.travel(datetime(2026, 4, 3, 10, tzinfo=SH), tick=False):
+        stats.mark_all_stale()
+        recount = stats.recount
+
+        def cut_short_in_april(first, last):
+            if first.month == 4:
+                raise KeyboardInterrupt
+            recount(first, last)
+
+        monkeypatch.setattr(stats, "recount", cut_short_in_april)
+        with pytest.raises(KeyboardInterrupt):
+            stats.refresh()
+        assert {day.month for day in StaleDay.objects.values_list("day", flat=True)} == {4}
+        assert DailyFigures.objects.get(day=date(2026, 3, 10), unit=None).received == 1
+
+        monkeypatch.setattr(stats, "recount", recount)
+        assert stats.refresh() == 3  # April 1 to 3
+        assert stats.overall(stats.period_of(stats.PeriodKind.MONTH, date(2026, 4, 1))).received == 1
+
+
+def test_the_tick_recounts_the_days_that_changed():
+    unit, editor = make_unit(), make_editor()
+    with at(10):
+        make_accepted_post(editor, unit)
+        assert StaleDay.objects.filter(day=date(2026, 3, 10)).exists()
+        assert tick()["statistics days recounted"] == 1
+        assert not StaleDay.objects.exists()
+        assert DailyFigures.objects.get(day=date(2026, 3, 10), unit=None).received == 1

@@ -1,4 +1,5 @@
-"""The periodic tick (逾期督办): reminders, escalation, notification retries and daily digests.
+"""The periodic tick (逾期督办): reminders, escalation, notification retries, daily digests, and
+the recount of the statistics days that writes marked stale.
 
 Safe to run every minute, from cron (`manage.py sla_tick`) or as the `run_tick` task: each step
 is claimed with a conditional update, so two ticks at once still remind and escalate exactly once.
@@ -11,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from wall import clock, notify
+from wall import clock, notify, stats
 from wall.models import HandlingSettings, Post
 
 
@@ -26,6 +27,8 @@ def tick():
         done["escalated to global supervisors"] += post.escalate(Post.Escalation.GLOBAL)
     done["notifications retried"] += notify.retry_due()
     done["digests sent"] += notify.send_daily_digests()
+    # Statistics pages then find little or nothing to recount (after an upgrade: every day, once).
+    done["statistics days recounted"] += stats.refresh()
     return done
 
 

@@ -447,16 +447,24 @@ def mark_all_stale():
         )
 
 
-def refresh(period):
-    """Recount the period's stale days. A day another process is recounting is read as it stands."""
-    with transaction.atomic():
-        stale = StaleDay.objects.select_for_update(skip_locked=True).filter(day__range=(period.first, period.last))
-        days = sorted(stale.values_list("day", flat=True))
-        for month in {day.replace(day=1) for day in days}:
-            in_month = [day for day in days if day.replace(day=1) == month]
-            recount(in_month[0], in_month[-1])
-            add_up_waits(month)
-        StaleDay.objects.filter(day__in=days).delete()
+def refresh(period=None):
+    """Recount the stale days of the period (of any period if None), a month at a time in a
+    transaction of its own, so a recount cut short keeps the months it finished. A day another
+    process is recounting is read as it stands. Returns the number of days recounted."""
+    stale = StaleDay.objects.all()
+    if period is not None:
+        stale = stale.filter(day__range=(period.first, period.last))
+    recounted = 0
+    for month in stale.dates("day", "month"):
+        with transaction.atomic():
+            in_month = stale.filter(day__range=(month, _add_months(month, 1) - timedelta(days=1)))
+            days = sorted(in_month.select_for_update(skip_locked=True).values_list("day", flat=True))
+            if days:
+                recount(days[0], days[-1])
+                add_up_waits(month)
+                StaleDay.objects.filter(day__in=days).delete()
+                recounted += len(days)
+    return recounted
 
 
 def recount(first, last):

@@ -6,7 +6,8 @@ from wall.escalation import tick
 class Command(BaseCommand):
     help = (
         "Remind units of overdue replies, escalate overdue posts to supervisors and then to the global "
-        "supervisors, retry failed notifications and send the daily digests. Safe to run every minute."
+        "supervisors, retry failed notifications, send the daily digests and recount the statistics of the days that "
+        "changed. Safe to run every minute."
     )
 
     def handle(self, *args, **options):
