@@ -18,7 +18,7 @@ from tests.factories import (
     make_unit,
     make_user,
 )
-from wall.models import Post, ReturnVisit
+from wall.models import AnswerReused, Follow, Post, ReturnVisit
 from wall.photos import clean_photo
 
 
@@ -561,3 +561,19 @@ def test_it_offers_an_editor_a_return_visit_on_a_closed_post_only(client):
 
     assert before == {"close", "co_handle", "note"}
     assert after == {"return_visit", "note"}
+
+
+def test_it_tells_the_handler_how_many_on_the_wall_follow_the_post_or_found_their_answer_in_it(client):
+    unit, editor = make_unit(), make_editor()
+    handler = make_handler(unit)
+    post = make_replied_post(editor, handler, unit)
+    post.publish(editor)
+    client.force_login(handler)
+    assert _zh("Found their answer here instead of asking") not in _section(client.get(_url(post)), "case")
+
+    AnswerReused.objects.create(post=post)
+    AnswerReused.objects.create(post=post)
+    Follow.objects.create(post=post, user=make_user())
+    case = _section(client.get(_url(post)), "case")
+    assert f"{_zh('Followers on the wall')}</dt><dd>1</dd>" in case
+    assert f"{_zh('Found their answer here instead of asking')}</dt><dd>2</dd>" in case

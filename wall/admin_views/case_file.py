@@ -35,6 +35,8 @@ def post_detail(request, pk):
         "photos": post.photos.all(),
         "replies": post.replies.select_related("author", "unit"),
         "follow_ups": post.follow_ups.all(),
+        "followers": post.follows.count(),
+        "reuses": post.reuses.count(),
         "ratings": post.ratings.order_by("round"),
         "co_units": post.co_units.all(),
         "transfers": post.transfers.select_related("from_unit", "to_unit", "by"),
