@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from wall import roles
-from wall.models import Category, FollowUp, Kind, Post, Rating, Reply, Unit, WallPostPage
+from wall.models import AnswerReused, Category, FollowUp, Kind, Post, Rating, Reply, Unit, WallPostPage
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,17 @@ def test_it_publishes_only_posts_whose_posters_agreed(demo_output):
     assert not published.exclude(status__in=Post.WALL_STATUSES).exists()
 
 
+def test_some_answers_on_the_wall_spared_readers_a_question(demo_output, client):
+    reused = AnswerReused.objects.select_related("post__page")
+    post = reused.first().post
+
+    assert not reused.exclude(post__status__in=Post.ANSWERED).exists()
+    assert not reused.filter(post__page=None).exists()
+    assert all(item.post.page.first_published_at <= item.created_at <= timezone.now() for item in reused)
+    count = reused.filter(post=post).count()
+    assert f"已有 {count} 人在这里找到答案" in client.get(post.page.url).content.decode()
+
+
 def test_it_keeps_private_replies_off_the_wall(demo_output):
     published = Post.objects.exclude(page=None).select_related("page")
 
@@ -123,7 +134,7 @@ def test_it_dates_the_history_in_the_past_year(demo_output):
 
 
 def test_it_changes_nothing_when_run_again(demo_output):
-    models = [Post, Reply, Rating, FollowUp, User, Unit, Category, Kind, WallPostPage, ModelLogEntry]
+    models = [Post, Reply, Rating, FollowUp, AnswerReused, User, Unit, Category, Kind, WallPostPage, ModelLogEntry]
     before = {model: model.objects.count() for model in models}
     out = io.StringIO()
 

@@ -15,7 +15,7 @@ from wagtail.models import ModelLogEntry, Page
 
 from wall import clock, demo_data, stats
 from wall.escalation import tick
-from wall.models import Category, Kind, Post, Unit
+from wall.models import AnswerReused, Category, Kind, Post, Unit
 
 SEED = 20240901
 
@@ -58,6 +58,7 @@ TRANSFER_SHARE = 0.06
 CO_HANDLING_SHARE = 0.05
 LATE_REPLY_SHARE = 0.1
 PUBLISHED_SHARE = 0.85
+REUSED_SHARE = 0.4  # answered posts on the wall where someone about to ask found the answer instead
 
 
 class Command(BaseCommand):
@@ -411,3 +412,15 @@ class DemoPosts:
             first_published_at=at, last_published_at=last_change, latest_revision_created_at=last_change
         )
         post.page.revisions.update(created_at=last_change)
+        if post.status in Post.ANSWERED:
+            self.reuse(post, since=at)
+
+    def reuse(self, post, since):
+        """Some readers said "我的问题已解决" under it on the submit form, after it went on the wall."""
+        rng = random.Random(post.pk)  # noqa: S311 - its own generator: the rest of the demo stays as it was
+        if rng.random() < REUSED_SHARE:
+            span = (self.now - since).total_seconds()
+            AnswerReused.objects.bulk_create(
+                AnswerReused(post=post, created_at=since + timedelta(seconds=rng.uniform(0, span)))
+                for _ in range(rng.randint(1, 6))
+            )
