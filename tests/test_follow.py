@@ -146,3 +146,10 @@ def test_my_question_is_answered_refuses_a_get_and_a_post_not_on_the_wall(client
     assert answered(client, page_id).status_code == 404
     assert answered(client, 999999).status_code == 404
     assert not AnswerReused.objects.exists()
+
+
+def test_a_post_the_gate_no_longer_lets_out_is_not_found_even_before_its_page_is_withdrawn(client, post, follower):
+    Post.objects.filter(pk=post.pk).update(wants_public=False)  # no signal: the page is still live
+    assert answered(client, post.page_id).status_code == 404
+    assert follow(client, post).status_code == 404
+    assert not AnswerReused.objects.exists() and not Follow.objects.exists()

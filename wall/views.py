@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from wall import busy, ratelimit, reports, stats
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
 from wall.models import AnswerReused, Follow, Kind, Post, PostPhoto, StatisticsSettings, TransitionError
-from wall.projection import is_photo_public
+from wall.projection import is_photo_public, is_public
 
 # The same title and text again from the same browser within this many seconds is the same post.
 DUPLICATE_SECONDS = 600
+# How many "我的问题已解决" a browser's session remembers, so each counts once (the session stays small).
+REMEMBERED_ANSWERS = 100
 
 
 def _get_post_for_token(token):
@@ -179,10 +181,19 @@ def my_posts(request):
     return render(request, "wall/my_posts.html", {"posts": posts, "followed": followed})
 
 
+def _post_on_wall(page_id):
+    """The post behind a live wall page, asking the privacy gate again (for the moment between a
+    change to the case and its page being withdrawn); 404 otherwise."""
+    post = get_object_or_404(Post.objects.select_related("page"), page__pk=page_id, page__live=True)
+    if not is_public(post):
+        raise Http404
+    return post
+
+
 @require_POST
 def follow(request, page_id):
     """Follow a post on the wall, or stop following it (`stop` in the form)."""
-    post = get_object_or_404(Post.objects.select_related("page"), page__pk=page_id, page__live=True)
+    post = _post_on_wall(page_id)
     if not request.user.is_authenticated:
         return redirect_to_login(post.page.url)
     if request.POST.get("stop"):
@@ -198,11 +209,11 @@ def follow(request, page_id):
 def answer_reused(request, page_id):
     """The "我的问题已解决" button beside a suggestion on the submit form: nothing is posted, the post's
     page opens, and the post counts one more reader it spared a question (once a browser)."""
-    post = get_object_or_404(Post.objects.select_related("page"), page__pk=page_id, page__live=True)
+    post = _post_on_wall(page_id)
     counted = request.session.get("answers_reused", [])
     if page_id not in counted and ratelimit.allow_web_write(request, "action"):
         AnswerReused.objects.create(post=post)
-        request.session["answers_reused"] = [*counted, page_id][-100:]
+        request.session["answers_reused"] = [*counted, page_id][-REMEMBERED_ANSWERS:]
     messages.success(request, _("Glad an earlier answer helped: nothing was posted."))
     return redirect(post.page.url)
 
