@@ -485,3 +485,34 @@ def test_it_tells_the_poster_why_the_post_was_not_accepted(mailoutbox, on_commit
         post.reject(make_editor(), "请拨打 12345 热线")
     assert [mail.to for mail in mailoutbox] == [["poster@example.org"]]
     assert "请拨打 12345 热线" in mailoutbox[0].body
+
+
+def test_it_never_shows_staff_the_account_address_of_an_anonymous_poster(world, on_commit, client):
+    # With a campus login (OIDC) the account's address names the person who chose to stay anonymous.
+    poster = make_user(email="zhang.san@campus.example.edu")
+    with on_commit():
+        post = make_accepted_post(world.editor, world.unit, poster=poster, is_anonymous=True)
+        post.reply(world.handler, "已安排维修。", is_public=True)
+        post.close(world.handler)
+        rejected = make_post(poster=poster, is_anonymous=True)
+        rejected.reject(world.editor, "重复提交")
+
+    # The poster still hears of each of them.
+    assert addressees().count("zhang.san@campus.example.edu") == 3
+    client.force_login(world.editor)
+    pages = [client.get(reverse("wall_notifications:index"))]
+    pages += [client.get(reverse("wall_notifications:inspect", args=[n.pk])) for n in Notification.objects.all()]
+    for page in pages:
+        assert page.status_code == 200
+        assert "zhang.san" not in page.content.decode()
+    assert "匿名诉求人" in pages[0].content.decode()
+    assert all("zhang.san" not in str(notification) for notification in Notification.objects.all())
+
+
+def test_it_shows_editors_the_contact_address_an_anonymous_poster_left(world, on_commit, client):
+    with on_commit():
+        post = make_accepted_post(world.editor, world.unit, is_anonymous=True, contact_email=POSTER_EMAIL)
+        post.reply(world.handler, "已安排维修。", is_public=True)
+
+    client.force_login(world.editor)
+    assert POSTER_EMAIL in client.get(reverse("wall_notifications:index")).content.decode()

@@ -84,8 +84,17 @@ def post_event(post, event, **data):
         else:
             context = {"case": _case_facts(post), **_event_facts(event, data)}
         subject, body = _render(event, context)
+    hide = event in POSTER_EVENTS and _is_anonymous_account_address(post, emails)
     notifications = Notification.objects.bulk_create(
-        Notification(event=event, channel=channel, recipient=recipient, subject=subject, body=body, post=post)
+        Notification(
+            event=event,
+            channel=channel,
+            recipient=recipient,
+            hide_recipient=hide,
+            subject=subject,
+            body=body,
+            post=post,
+        )
         for channel, recipients in ((Notification.Channel.EMAIL, emails), (Notification.Channel.WEBHOOK, webhooks))
         for recipient in recipients
     )
@@ -97,7 +106,7 @@ def _tell_followers(post, event, data):
     """Followers hear what the wall shows and no more: the public title and the page's link."""
     if not (is_public(post) and post.page_id) or (event == "replied" and not data["reply"].is_public):
         return []
-    poster = post.contact_email or (post.poster.email if post.poster else "")
+    poster = _poster_address(post)
     addresses = [a for a in _emails(get_user_model().objects.filter(follows__post=post)) if a != poster]
     if not addresses:
         return []
@@ -187,12 +196,23 @@ def send_daily_digests(now=None):
 def _recipients(post, event, data):
     """(email addresses, group robot URLs) that hear of event."""
     if event in POSTER_EVENTS:
-        address = post.contact_email or (post.poster.email if post.poster else "")
+        address = _poster_address(post)
         return ([address] if address else []), []
     units = data["units"] if event == "co_handling" else [post.unit]
     if event == "escalated":
         return _supervisor_emails(post.unit, data["level"]), _webhooks(units)
     return _emails(_handlers(units)), _webhooks(units)
+
+
+def _poster_address(post):
+    """The contact e-mail the poster left, else their account's."""
+    return post.contact_email or (post.poster.email if post.poster else "")
+
+
+def _is_anonymous_account_address(post, addresses):
+    # An address the anonymous poster typed as contact is theirs to show editors; their account's is not
+    # (with a campus login it names them).
+    return post.is_anonymous and any(address != post.contact_email for address in addresses)
 
 
 def _handlers(units):

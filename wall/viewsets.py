@@ -127,7 +127,8 @@ class NotificationViewSet(ModelViewSet):
         "subject",
         Column("event", label=_("event"), accessor=lambda n: notify.EVENT_LABELS.get(n.event, n.event)),
         "channel",
-        "recipient",
+        # Never the raw field: a message to an anonymous poster's account hides its address.
+        Column("recipient", label=_("recipient"), accessor="get_recipient_display"),
         "status",
         "attempts",
         "created_at",

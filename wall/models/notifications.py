@@ -31,6 +31,8 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # A message to the account behind an anonymous post: staff never see its address (DESIGN.md §2).
+    hide_recipient = models.BooleanField(default=False, editable=False)
     # Set for messages that must go out at most once, e.g. "digest:<unit>:<date>".
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
 
@@ -41,4 +43,8 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
-        return f"{self.event} → {self.recipient}"
+        return f"{self.event} → {self.get_recipient_display()}"
+
+    def get_recipient_display(self):
+        """The recipient as staff may see it: Wagtail's list and inspect views show this."""
+        return _("Anonymous poster") if self.hide_recipient else self.recipient
