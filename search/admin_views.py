@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from wall import charts, roles, stats
 from wall.admin_forms import LedgerForm
 from wall.admin_views.base import header
+from wall.models import Unit
 
 from . import hot_topics
 from .backends import get_backend
@@ -14,11 +15,14 @@ from .backends import get_backend
 def hot_topics_report(request):
     if not roles.may_view_statistics(request.user):
         raise PermissionDenied
-    form = LedgerForm(request.GET or None)  # a period and, optionally, a unit
+    user = request.user
+    # A unit supervisor reads their units' posts only, as in the ledgers: the groups show titles.
+    units = Unit.objects.all() if roles.reads_every_units_ledgers(user) else user.supervised_units.all()
+    form = LedgerForm(request.GET or None, units=units)  # a period and, optionally, a unit
     form.default_kind = "month"
     period = form.period()
     unit = form.cleaned_data.get("unit") if form.is_valid() else None
-    posts = hot_topics.received_in(period, unit)
+    posts = hot_topics.received_in(period, unit).in_ledgers_of(user)
     # With Elasticsearch, its aggregation over the wall's published posts is shown as well.
     public_terms = get_backend().top_terms(period.first, period.last, unit.pk if unit else None)
     years, months = stats.seasons(unit)

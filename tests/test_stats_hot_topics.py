@@ -85,3 +85,21 @@ def test_it_shows_the_same_month_across_years(client):
         content = client.get(URL).content.decode()
     table = content[content.index('class="listing seasons"') :]
     assert '<tr><th scope="row">9</th><td>0</td><td>0</td><td>0</td><td>2</td><td>3</td></tr>' in table
+
+
+def test_a_unit_supervisor_reads_the_hot_topics_of_their_own_units_only(client):
+    watched, other, editor = make_unit("后勤管理处"), make_unit("保卫处"), make_editor()
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=stats.LOCAL), tick=False):
+        for dorm in ("三号楼", "三号楼的", "三号楼！"):
+            make_accepted_post(editor, watched, title=f"{dorm}热水不热", wants_public=False)
+            make_accepted_post(editor, other, title=f"{dorm}门禁刷不开", wants_public=False)
+    supervisor = make_user(groups=["督查员"])
+    watched.supervisors.add(supervisor)
+    client.force_login(supervisor)
+    with time_machine.travel(datetime(2026, 4, 10, tzinfo=stats.LOCAL), tick=False):
+        own = client.get(URL + MARCH).content.decode()
+        asked_for_other = client.get(URL + MARCH + f"&unit={other.pk}").content.decode()
+    assert "热水" in own
+    for content in (own, asked_for_other):
+        assert "门禁" not in content
+        assert f'value="{other.pk}"' not in content  # not offered either

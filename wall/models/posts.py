@@ -278,7 +278,9 @@ class Post(models.Model):
             )
 
     def _log(self, action, user, **data):
-        log(instance=self, action=action, user=user, data=data)
+        # The number, not the title: Wagtail's site history shows a log entry's label to anyone with
+        # any permission on posts, and a title may be private. The case file shows the trail in full.
+        log(instance=self, action=action, user=user, data=data, title=f"#{self.pk}")
 
     def _sync_wall(self):
         from wall.publishing import sync_wall_page
