@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from wall import clock, notify, stats
+from wall import clock, notify, ratelimit, stats
 from wall.models import HandlingSettings, Post
 
 
@@ -29,6 +29,7 @@ def tick():
     done["digests sent"] += notify.send_daily_digests()
     # Statistics pages then find little or nothing to recount (after an upgrade: every day, once).
     done["statistics days recounted"] += stats.refresh()
+    done["rate counters expired"] += ratelimit.remove_expired()
     return done
 
 

@@ -108,6 +108,9 @@ def thanks(request, token):
 
 def track_lookup(request):
     form = TrackLookupForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.allow_tracking_lookup(request):
+        form.add_error("code", _("Too many look-ups from your network. Please try again later."))
+        return render(request, "wall/track_lookup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         return redirect("wall:track", token=form.post.tracking_token)
     return render(request, "wall/track_lookup.html", {"form": form})

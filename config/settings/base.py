@@ -143,6 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.ThrottledAdminLoginForm"
 LOGIN_REDIRECT_URL = "wall:my_posts"
 LOGOUT_REDIRECT_URL = "/"
 
@@ -213,13 +214,32 @@ ECHOWALL_API_WRITES_PER_IP = env_int("ECHOWALL_API_WRITES_PER_IP", 30)
 for _name in ("ECHOWALL_API_RATE_WINDOW", "ECHOWALL_API_WRITES_PER_CLIENT", "ECHOWALL_API_WRITES_PER_IP"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}.")
+# Behind proxies: the header that carries the caller's address (HTTP_X_REAL_IP, HTTP_X_FORWARDED_FOR) and
+# how many proxies stand in front of the site. In X-Forwarded-For the address the outermost trusted
+# proxy saw is that many places from the right; what is left of it the client may have made up.
 ECHOWALL_CLIENT_IP_HEADER = env_str("ECHOWALL_CLIENT_IP_HEADER", "")
-# The web forms' limits per caller's IP and window of seconds: new posts, and the tracking page's
-# ratings, follow-ups and reopens. A campus NAT puts many people behind one address: keep them generous.
+ECHOWALL_TRUSTED_PROXIES = env_int("ECHOWALL_TRUSTED_PROXIES", 1)
+# The web forms' limits per caller's IP and window of seconds: new posts, the tracking page's
+# ratings, follow-ups and reopens, and look-ups of a tracking code. A campus NAT puts many people
+# behind one address: keep them generous.
 ECHOWALL_WEB_RATE_WINDOW = env_int("ECHOWALL_WEB_RATE_WINDOW", 3600)
 ECHOWALL_WEB_POSTS_PER_IP = env_int("ECHOWALL_WEB_POSTS_PER_IP", 30)
 ECHOWALL_WEB_ACTIONS_PER_IP = env_int("ECHOWALL_WEB_ACTIONS_PER_IP", 120)
-for _name in ("ECHOWALL_WEB_RATE_WINDOW", "ECHOWALL_WEB_POSTS_PER_IP", "ECHOWALL_WEB_ACTIONS_PER_IP"):
+ECHOWALL_TRACK_LOOKUPS_PER_IP = env_int("ECHOWALL_TRACK_LOOKUPS_PER_IP", 60)
+# Failed staff log-ins allowed per account and per address in a window of seconds, then a wait.
+ECHOWALL_LOGIN_WINDOW = env_int("ECHOWALL_LOGIN_WINDOW", 900)
+ECHOWALL_LOGIN_FAILURES_PER_ACCOUNT = env_int("ECHOWALL_LOGIN_FAILURES_PER_ACCOUNT", 5)
+ECHOWALL_LOGIN_FAILURES_PER_IP = env_int("ECHOWALL_LOGIN_FAILURES_PER_IP", 30)
+for _name in (
+    "ECHOWALL_TRUSTED_PROXIES",
+    "ECHOWALL_WEB_RATE_WINDOW",
+    "ECHOWALL_WEB_POSTS_PER_IP",
+    "ECHOWALL_WEB_ACTIONS_PER_IP",
+    "ECHOWALL_TRACK_LOOKUPS_PER_IP",
+    "ECHOWALL_LOGIN_WINDOW",
+    "ECHOWALL_LOGIN_FAILURES_PER_ACCOUNT",
+    "ECHOWALL_LOGIN_FAILURES_PER_IP",
+):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}.")
 

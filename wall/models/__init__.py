@@ -14,6 +14,7 @@ from .posts import (
     Transfer,
     TransitionError,
 )
+from .ratelimit import RateCounter
 from .statistics import DailyFigures, MonthlyWaits, StaleDay, StatisticsSettings
 from .units import Category, Kind, Unit
 
@@ -31,6 +32,7 @@ __all__ = [
     "MonthlyWaits",
     "Post",
     "PostPhoto",
+    "RateCounter",
     "Rating",
     "StatisticsSettings",
     "Reply",
