@@ -25,6 +25,17 @@ def plain(value):
     return value
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value for a CSV or XLSX cell: text a spreadsheet would run gets a leading quote; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -111,7 +122,7 @@ def csv_bytes(rows, title):
     writer = csv.writer(out)
     writer.writerow([str(title)])
     writer.writerow([str(column.label) for column in COLUMNS])
-    writer.writerows(table(rows))
+    writer.writerows([safe_cell(value) for value in row] for row in table(rows))
     return "\ufeff".encode() + out.getvalue().encode()
 
 
@@ -127,7 +138,7 @@ def xlsx_bytes(rows, title):
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([column.spreadsheet_value(row) for column in COLUMNS])
+        sheet.append([safe_cell(column.spreadsheet_value(row)) for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         if column.is_rate:
             for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):

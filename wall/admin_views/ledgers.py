@@ -16,6 +16,7 @@ from wagtail.admin.paginator import WagtailPaginator
 from wall import roles
 from wall.admin_forms import LedgerForm
 from wall.models import Post, Rating, Unit
+from wall.reports import safe_cell
 
 from .base import LIST_RELATED, header
 from .queues import POSTS_PER_PAGE
@@ -109,9 +110,9 @@ def _csv_row(post):
     return [
         post.pk,
         post.title,
-        post.unit or "",
+        str(post.unit or ""),  # strings, so that safe_cell sees the units' and the category's names
         "、".join(unit.name for unit in post.co_units.all()),
-        post.category,
+        str(post.category),
         post.get_status_display(),
         _when(post.accepted_at),
         _when(post.reply_due_at),
@@ -131,7 +132,7 @@ def ledger_csv(request, name):
     writer = csv.writer(out)
     writer.writerow([str(LEDGERS[name].title), form.period().label()])
     writer.writerow([str(heading) for heading in CSV_HEADINGS])
-    writer.writerows(_csv_row(post) for post in posts.iterator(chunk_size=500))
+    writer.writerows([safe_cell(value) for value in _csv_row(post)] for post in posts.iterator(chunk_size=500))
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ledger-{name}-{form.period().first}.csv"'
     return response
