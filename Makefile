@@ -26,6 +26,8 @@ run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Echo Wall is at http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/admin/)"
+	@echo "This is the demo: Django's development server with DEBUG on and demo passwords."
+	@echo "Never use it for real posts; for production see README, \"Configuration\"."
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 # The suite runs twice: on SQLite (the embedded default), then on a throwaway PostgreSQL 15 cluster

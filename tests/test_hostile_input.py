@@ -111,3 +111,19 @@ def test_a_photo_of_huge_dimensions_is_refused_before_it_is_decoded(client, sett
     response = submit(client, photos=[SimpleUploadedFile("wide.jpg", image_bytes(), content_type="image/jpeg")])
     assert "wide.jpg" in " ".join(response.context["form"].errors["photos"])
     assert not Post.objects.exists()
+
+
+def test_a_request_past_the_total_upload_limit_is_refused_before_it_is_read(client, settings):
+    settings.ECHOWALL_MAX_REQUEST_BYTES = 50_000
+    def photos(count):
+        return [SimpleUploadedFile(f"p{n}.png", image_bytes("PNG") + bytes(20_000)) for n in range(count)]
+
+    response = submit(client, photos=photos(3))
+    assert response.status_code == 413
+    assert "请减少照片数量或压缩后再发" in response.content.decode()
+    assert not Post.objects.exists()
+
+    api = client.post("/api/v1/posts", data=b"x" * 50_001, content_type="application/json")
+    assert api.status_code == 413 and "detail" in api.json()
+
+    assert submit(client, photos=photos(1)).status_code == 302  # within the limit all is as before

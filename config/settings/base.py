@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.ChineseUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "wall.uploads.UploadLimitMiddleware",
     "wall.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,6 +188,10 @@ ECHOWALL_MAX_PHOTOS = 6
 ECHOWALL_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 ECHOWALL_MAX_PHOTO_PIXELS = 40_000_000
 ECHOWALL_PHOTO_MAX_SIDE = 2560
+# A request body past this is refused with 413 before it is read (wall.uploads), proxy or not.
+ECHOWALL_MAX_REQUEST_BYTES = env_int(
+    "ECHOWALL_MAX_REQUEST_BYTES", ECHOWALL_MAX_PHOTOS * ECHOWALL_MAX_PHOTO_BYTES + 1024 * 1024
+)
 
 # The wall's search: the embedded backend, or an Elasticsearch 8 cluster when ELASTICSEARCH_URL names
 # one (credentials may go in the URL: https://user:password@host:9200). The embedded index is kept
