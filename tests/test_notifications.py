@@ -505,6 +505,9 @@ def test_it_never_shows_staff_the_account_address_of_an_anonymous_poster(world, 
     for page in pages:
         assert page.status_code == 200
         assert "zhang.san" not in page.content.decode()
+        # Nor the poster's secret: with it staff could rate or reopen the post as the poster.
+        assert post.tracking_token not in page.content.decode()
+        assert post.tracking_code not in page.content.decode()
     assert "匿名诉求人" in pages[0].content.decode()
     assert all("zhang.san" not in str(notification) for notification in Notification.objects.all())
 

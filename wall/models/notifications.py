@@ -48,3 +48,9 @@ class Notification(models.Model):
     def get_recipient_display(self):
         """The recipient as staff may see it: Wagtail's list and inspect views show this."""
         return _("Anonymous poster") if self.hide_recipient else self.recipient
+
+    def get_body_display(self):
+        """The text as staff may see it: the poster's tracking link and code would let them act as the poster."""
+        if self.post is None:
+            return self.body
+        return self.body.replace(self.post.tracking_token, "…").replace(self.post.tracking_code, "…")
