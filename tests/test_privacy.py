@@ -3,7 +3,9 @@ surface as an anonymous visitor and as a logged-in stranger, and find none of th
 
 This is the one crawler (issue #7): the pages reachable from the home page, the sitemap, search,
 the similar endpoint, the JSON API and Open311 are all fetched here, with every photo they link to.
-test_api_privacy and test_search_index_privacy plant the same markers through `_plant`."""
+Posts also come in through the web form, the JSON API and Open311, with photos whose comments carry
+markers (issue #21): neither the crawl nor the stored files find those. test_api_privacy and
+test_search_index_privacy plant the same markers through `_plant`."""
 
 import html
 import io
@@ -12,15 +14,19 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from wagtail.search.models import IndexEntry
 
+from api.models import ApiClient
 from tests.factories import (
     image_bytes,
     make_accepted_post,
+    make_category,
     make_editor,
     make_handler,
+    make_kind,
     make_post,
     make_replied_post,
     make_unit,
@@ -55,6 +61,13 @@ MARKERS = {
     "reassign_reason": "MKREASSIGNWHY",
     "return_visit_note": "MKVISITNOTE",
     "reject_reason": "MKREJECTWHY",
+    # Sent through the web form, the JSON API and Open311: contact details, and photo comments.
+    "form_contact": "MKFORMCONTACT",
+    "api_contact": "MKAPICONTACT",
+    "open311_contact": "MKOPENCONTACT",
+    "jpeg_comment": "MKJPEGCOMMENT",
+    "png_comment": "MKPNGCOMMENT",
+    "gif_comment": "MKGIFCOMMENT",
 }
 
 
@@ -137,12 +150,59 @@ def _plant():
     withdrawn.publish(editor)
     withdrawn.unpublish(editor)
 
+    # Posts sent as a visitor's browser or a client's app sends them, accepted and published.
+    sent = _send_through_every_door()
+    for post in sent:
+        post.accept(editor, unit)
+        post.publish(editor)
+
     return {
         "public": Post.objects.get(pk=public.pk),
         "handed": Post.objects.get(pk=handed.pk),
         "private": private,
         "private_photo": private_photo,
+        "sent": [Post.objects.get(pk=post.pk) for post in sent],
     }
+
+
+def _send_through_every_door():
+    """A post through the web form and one through Open311, each with commented photos, and one
+    through the JSON API (which takes no photos); each leaves contact details for the editors."""
+    browser, kind, category = Client(), make_kind(), make_category()
+    form = {"kind": kind.pk, "category": category.pk, "wants_public": "on", "captcha_0": "x", "captcha_1": "PASSED"}
+    form |= {"title": "食堂窗口排队太久", "body": "中午二食堂只开两个窗口，排队要二十分钟。"}
+    form |= {"contact_name": MARKERS["form_contact"], "photos": [commented_photo("JPEG"), commented_photo("PNG")]}
+    assert browser.post(reverse("wall:submit"), form).status_code == 302
+
+    key = ApiClient.objects.create(name="OA").issue_key()[1]
+    fields = {"kind": kind.slug, "category": category.pk, "wants_public": True, "contact_name": MARKERS["api_contact"]}
+    fields |= {"title": "操场跑道开裂", "body": "东操场跑道第三道有一处开裂，跑步容易绊倒。"}
+    api = browser.post("/api/v1/posts", fields, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.status_code == 201, api.content
+
+    request = {"api_key": key, "service_code": f"{kind.slug}-{category.pk}", "attribute[wants_public]": "true"}
+    request |= {"description": "五号楼二层的水龙头一直在漏水，麻烦来修一下。", "first_name": MARKERS["open311_contact"]}
+    open311 = browser.post("/open311/v2/requests.json", {**request, "media": commented_photo("GIF")})
+    assert open311.status_code == 200, open311.content
+
+    sent = [
+        Post.objects.get(title="食堂窗口排队太久"),
+        Post.objects.get(pk=api.json()["id"]),
+        Post.objects.get(pk=open311.json()[0]["service_request_id"]),
+    ]
+    assert [post.photos.count() for post in sent] == [2, 0, 1]
+    return sent
+
+
+def commented_photo(fmt):
+    """A photo whose comment carries a marker: a JPEG COM segment, a PNG text chunk, a GIF comment."""
+    marker = MARKERS[f"{fmt.lower()}_comment"]
+    text = PngImagePlugin.PngInfo()
+    text.add_text("comment", marker)  # a tEXt chunk Pillow reads as the image's comment
+    params = {"pnginfo": text} if fmt == "PNG" else {"comment": marker}
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(out, format=fmt, **params)
+    return SimpleUploadedFile(f"photo.{fmt.lower()}", out.getvalue())
 
 
 def marked_photo():
@@ -206,12 +266,13 @@ def assert_no_markers(bodies):
 
 def assert_reached_the_public_posts(bodies, planted):
     # The crawl really reached the published posts, their photos and their API answers.
-    for post in (planted["public"], planted["handed"]):
+    for post in (planted["public"], planted["handed"], *planted["sent"]):
         assert post.page.url in bodies
         assert b'"id": %d' % post.pk in bodies[f"/api/v1/posts/{post.pk}"]
         assert b"<service_request_id>%d<" % post.pk in bodies[f"/open311/v2/requests/{post.pk}.xml"]
-    photo_urls = [reverse("wall:photo", args=[pk]) for pk in planted["public"].page.photo_ids]
-    assert photo_urls and all(bodies[url].startswith(b"\xff\xd8") for url in photo_urls)  # real JPEGs
+    photo_ids = [pk for post in (planted["public"], *planted["sent"]) for pk in post.page.photo_ids]
+    photo_urls = [reverse("wall:photo", args=[pk]) for pk in photo_ids]
+    assert len(photo_urls) == 4 and all(bodies[url].startswith(b"\xff\xd8") for url in photo_urls)  # real JPEGs
 
 
 def test_no_marker_reaches_any_public_page(client, planted):
@@ -232,6 +293,8 @@ def test_the_markers_are_really_there_for_those_who_may_see_them(client, planted
     # Without this, a crawl finding nothing could mean the markers were never planted.
     handed = planted["handed"]
     assert MARKERS["exif_artist"].encode() in marked_photo()
+    for fmt in ("JPEG", "PNG", "GIF"):
+        assert MARKERS[f"{fmt.lower()}_comment"].encode() in commented_photo(fmt).read()
     client.force_login(make_editor())
     case_file = client.get(reverse("wall_admin:post", args=[handed.pk])).content.decode()
     for name in ("anonymous_name", "anonymous_phone", "anonymous_email", "transfer_reason", "reassign_reason"):
@@ -239,6 +302,8 @@ def test_the_markers_are_really_there_for_those_who_may_see_them(client, planted
     assert MARKERS["return_visit_note"] in case_file
     public_file = client.get(reverse("wall_admin:post", args=[planted["public"].pk])).content.decode()
     assert MARKERS["internal_note"] in public_file and MARKERS["private_reply"] in public_file
+    for post, name in zip(planted["sent"], ("form_contact", "api_contact", "open311_contact"), strict=True):
+        assert MARKERS[name] in client.get(reverse("wall_admin:post", args=[post.pk])).content.decode()
     rejected = Post.objects.get(status=Post.Status.REJECTED)
     track_page = client.get(reverse("wall:track", args=[rejected.tracking_token])).content.decode()
     assert MARKERS["reject_reason"] in track_page
@@ -251,6 +316,17 @@ def test_photos_are_never_served_from_the_media_folder(client, planted):
     for photo in PostPhoto.objects.all():
         assert MARKERS["photo_file_name"] not in photo.image.name
         assert client.get(settings.MEDIA_URL + photo.image.name).status_code == 404
+
+
+def test_no_marker_is_in_any_stored_photo(planted):
+    # Whoever may see a photo (the poster, staff, the wall) gets these bytes: they carry pixels only.
+    photos = PostPhoto.objects.all()
+    assert photos.count() == 5
+    for photo in photos:
+        with photo.image.open("rb") as stored:
+            content = stored.read().lower()
+        for name, marker in MARKERS.items():
+            assert marker.lower().encode() not in content, f"{name} marker is in {photo.image.name}"
 
 
 def test_search_finds_no_marker(client, planted):

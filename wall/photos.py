@@ -9,14 +9,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # Phones send JPEG (iOS converts HEIC on upload); MPO is the JPEG variant some cameras write.
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "MPO"}
+SRGB = ImageCms.createProfile("sRGB")
 
 
 def clean_photo(upload):
-    """Decode, check and re-encode one upload. The result carries no EXIF (GPS!) or other metadata."""
+    """Decode, check and re-encode one upload. The result is pixels only: no EXIF (GPS!), comment or other metadata."""
     name = upload.name
     if upload.size > settings.ECHOWALL_MAX_PHOTO_BYTES:
         raise ValidationError(
@@ -47,12 +48,30 @@ def clean_photo(upload):
 
 def _reencode(image):
     image = ImageOps.exif_transpose(image)  # keep the photo upright once the EXIF is gone
-    image = image.convert("RGB")
+    image = _in_srgb(image)
     side = settings.ECHOWALL_PHOTO_MAX_SIDE
     image.thumbnail((side, side))
+    # A fresh image takes the pixels only: nothing in the upload's info (a comment, which Pillow would
+    # write back) can follow them. A JPEG with no profile is read as sRGB.
+    pixels = Image.new("RGB", image.size)
+    pixels.paste(image)
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)
+    pixels.save(out, format="JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+def _in_srgb(image):
+    # Phones tag photos Display P3; without converting, dropping the profile would shift every colour.
+    profile = image.info.get("icc_profile")
+    if image.mode not in ("RGB", "CMYK"):
+        image = image.convert("RGB")
+    if profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            return ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a profile we can't read or that doesn't fit the pixels: take them as they are
+    return image.convert("RGB")
 
 
 def _delete_file(sender, instance, **kwargs):
