@@ -41,10 +41,13 @@ def search(request):
         context["results"] = hit_pages(results.hits)
         context["total"] = results.total
         context["capped"] = results.capped
+        context["ranked"] = results.ranked
         context["degraded"] = results.degraded
         context["facets"] = _facet_choices(results.facets, filters, query)
-        # A paginator over the total only, for the page links; the hits are already this page's.
-        context["page_obj"] = Paginator(range(results.total), PAGE_SIZE).get_page(page_number)
+        # A paginator for the page links only; the hits are already this page's.
+        # Pages go as far as the ranking does: past the best `ranked`, more words narrow the search.
+        pages = results.ranked if results.capped else results.total
+        context["page_obj"] = Paginator(range(pages), PAGE_SIZE).get_page(page_number)
     response = render(request, "search/search.html", context)
     # A backup search's answer is not kept: the real one should be back soon.
     return response if context.get("degraded") else cacheable(response)

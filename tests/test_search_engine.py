@@ -139,24 +139,43 @@ def test_it_pages_results(publish):
     assert len(search("热水", page="x", per_page=0).hits) == 1
 
 
-def test_a_query_matching_very_many_posts_ranks_the_newest_and_says_there_are_more(publish, monkeypatch, client):
+def test_words_typed_apart_raise_a_post_with_all_of_them_and_keep_those_with_some(publish):
+    both = publish("寝室空调不制冷")
+    air = publish("教室空调太冷")
+    room = publish("寝室门锁坏了")
+    publish("图书馆开放时间")
+    results = search("寝室 空调")
+    assert [hit.page_id for hit in results.hits][0] == both.page_id
+    assert {hit.page_id for hit in results.hits} == {both.page_id, air.page_id, room.page_id}
+    assert results.total == 3
+
+
+def test_an_old_exact_answer_outranks_many_newer_partial_matches(publish, people, django_capture_on_commit_callbacks):
+    editor, handler, unit = people
+    exact = publish("校园网断网怎么办", reply="宿舍区校园网每晚 0 点断网，可在网络中心申请延时。")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(600):
+            post = make_accepted_post(editor, unit, title=f"校园活动第{n}期报名", body="请问校园活动怎么报名？")
+            post.publish(editor)
+    results = search("校园网 断网")
+    assert results.hits[0].page_id == exact.page_id
+    assert results.total == 601  # every post that has one of the words counts
+
+
+def test_past_the_candidates_it_pages_the_best_and_counts_every_match(publish, monkeypatch, client):
     monkeypatch.setattr("search.backends.embedded.SEARCH_CANDIDATES", 2)
-    oldest, _, newer, newest = [
-        publish(title) for title in ("宿舍热水很热", "宿舍热水", "热水忽冷忽热", "热水时有时无")
-    ]
-
-    results = search("热水")
-    assert (results.total, results.capped) == (2, True)
-    assert {hit.page_id for hit in results.hits} == {newer.page_id, newest.page_id}
-    assert "超过 2 条结果" in client.get("/search/", {"q": "热水"}).content.decode()
-    few = search("很热")  # as many as there are: ranked and counted exactly
-    assert (few.total, few.capped, found("很热")) == (1, False, [oldest.page_id])
+    best = publish("宿舍热水", body="宿舍热水不热")
+    for title in ("热水忽冷忽热", "热水时有时无", "开水房热水"):
+        publish(title)
+    results = search("宿舍热水")
+    assert (results.total, results.capped, results.ranked) == (4, True, 2)
+    assert results.hits[0].page_id == best.page_id
+    assert "共 4 条" in client.get("/search/", {"q": "宿舍热水"}).content.decode()
 
 
-def test_a_reply_match_counts_among_the_newest_too(publish, monkeypatch):
+def test_a_post_found_only_by_its_public_reply_is_found(publish, monkeypatch):
     monkeypatch.setattr("search.backends.embedded.SEARCH_CANDIDATES", 1)
-    publish("热水很热")
-    answered = publish("宿舍楼", reply="热水已修好")
+    answered = publish("宿舍楼的问题", reply="热水已修好")
     assert found("热水") == [answered.page_id]
 
 

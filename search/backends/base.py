@@ -36,8 +36,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)  # by name in FACETS, most frequent first
     # True when the configured backend could not answer and a simpler one did: the page says so.
     degraded: bool = False
-    # True when more posts match than were ranked (the newest ones were): total is then a lower bound.
+    # True when more posts match than were ranked: the pages then show the best `ranked` of the total.
     capped: bool = False
+    ranked: int = 0
 
 
 class SearchUnavailable(Exception):

@@ -28,19 +28,17 @@ from .base import (
     clean_filters,
     status_label,
 )
-
-# Column weights, as (words, single characters, bigrams) and title vs text. A title says what a post
-# is about more surely than its text.
-TITLE = 2.0
-BODY = 1.0
-# Search: a visitor types a few words; whole words and characters in the typed order should decide,
-# single characters are there so that a word jieba cut differently is still found.
-SEARCH_WEIGHTS = (1.0, 0.5, 1.0)
-# Similar questions: two people asking the same thing share most characters but often not the same
-# words (怎么弄/怎么开, 宿舍/寝室楼): characters lead. Tuned with bench/search_quality.py.
-SIMILAR_WEIGHTS = (0.3, 1.0, 0.1)
-# A public reply matching counts for less than the question matching: people search for questions.
-REPLIES = 0.5
+from .fulltext import (
+    BODY,
+    REPLIES,
+    SEARCH_TITLE,
+    SEARCH_WEIGHTS,
+    SIMILAR_WEIGHTS,
+    TITLE,
+    result_rows,
+    with_coord,
+)
+from .postgres import POSTGRES
 
 # Similar questions: the index picks SIMILAR_CANDIDATES candidates by the tokens held by at most
 # COMMON_HOLDERS questions (a query's time grows with the questions that hold its tokens), and
@@ -49,12 +47,12 @@ COMMON_HOLDERS = 500
 FEWEST_TOKENS = 4
 SIMILAR_CANDIDATES = 50
 
-# The search page ranks, filters and counts at most about the SEARCH_CANDIDATES newest posts that
-# match (in the question or a public reply): 25 pages, more than anyone pages through, and a common
-# word on a big wall (什么, 怎么) then costs about what a rare one costs. The page says when there
-# were more.
+# The search page ranks what the similar box ranks, by the same scorer: candidates from the index by
+# the query's rarer strong tokens (a word or a bigram; see _without_common), best first by BM25 there,
+# and the best RERANKED of them put in order on every token, characters included, as similar() does.
+# Filters and facets apply to the best SEARCH_CANDIDATES; the total counts every matching post.
 SEARCH_CANDIDATES = 500
-
+RERANKED = 100
 BATCH_SIZE = 500
 
 
@@ -115,16 +113,18 @@ class EmbeddedBackend(SearchBackend):
         terms = segment.query_terms(query)
         if not terms:
             return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
-        # Words typed apart must each be found (宿舍 空调: both); one run of text is matched on any of
-        # its tokens, as jieba may have cut it otherwise than the posts (热水房 / 开水房).
-        parts = [segment.query_terms(part) for part in segment.normalize(query).split()]
-        rows, capped = _fulltext().matching_rows(parts, SEARCH_CANDIDATES)
+        parts = [part for part in map(segment.query_terms, segment.normalize(query).split()) if part]
+        fulltext = _fulltext()
+        rows = with_coord(fulltext.search_rows(terms, {}, SEARCH_CANDIDATES), parts)
         facets = {name: _facet(rows, name, filters) for name in FACETS}
-        rows = sorted((row for row in rows if _passes(row, filters)), key=lambda row: (-row["score"], -row["id"]))
+        total = fulltext.count_matching(terms, filters)
+        if filters and len(rows) >= SEARCH_CANDIDATES:  # the best of all may hide the best that pass
+            rows = with_coord(fulltext.search_rows(terms, filters, SEARCH_CANDIDATES), parts)
+        rows = [row for row in rows if _passes(row, filters)]
         per_page = min(at_least_one(per_page), MAX_PER_PAGE)
         start = (at_least_one(page) - 1) * per_page
         hits = _hits(rows[start : start + per_page], terms)
-        return SearchResults(total=len(rows), hits=hits, facets=facets, capped=capped)
+        return SearchResults(total=total, hits=hits, facets=facets, capped=total > len(rows), ranked=len(rows))
 
     def similar(self, text, limit=5, exclude_page_id=None):
         terms = segment.query_terms(text)
@@ -143,6 +143,16 @@ def _without_common(terms, holders):
     keep = {token for token in tokens if holders.get(token, 0) <= COMMON_HOLDERS}
     keep.update(sorted(tokens, key=lambda token: holders.get(token, 0))[:FEWEST_TOKENS])
     return segment.Terms(*(tuple(t for t in kind if t in keep) for kind in (terms.words, terms.chars, terms.bigrams)))
+
+
+def _restriction(filters):
+    """(SQL, parameters) that keep the full-text rows whose page passes filters: "" for none."""
+    if not filters:
+        return "", []
+    columns = {name: f"{name}_id" if name in ("kind", "category", "unit") else name for name in filters}
+    where = " AND ".join(f"{columns[name]} = %s" for name in filters)
+    # Column names from FACETS (clean_filters refuses any other), values as parameters.
+    return f"AND rowid IN (SELECT page_id FROM search_indexedpage WHERE {where})", list(filters.values())  # noqa: S608
 
 
 def _entry(document):
@@ -206,8 +216,6 @@ def _hits(rows, terms):
 
 def _fulltext():
     if connection.vendor == "postgresql":
-        from .postgres import POSTGRES  # imports this module's weights
-
         return POSTGRES
     if connection.vendor != "sqlite":
         raise NotImplementedError(f"The embedded search backend does not support {connection.vendor}.")
@@ -271,9 +279,6 @@ def _question_bm25(weights):
 _SEARCH_BM25 = _question_bm25(SEARCH_WEIGHTS)
 _SIMILAR_BM25 = _question_bm25(SIMILAR_WEIGHTS)
 _REPLY_BM25 = "bm25(search_fulltext_reply, {}, {}, {})".format(*SEARCH_WEIGHTS)
-_ROW = ("id", "score", "kind", "kind_name", "category", "category_name", "unit", "unit_name", "status", "year")
-
-
 _QUESTION_COLUMNS = ("title_words", "title_chars", "title_bigrams", "body_words", "body_chars", "body_bigrams")
 
 
@@ -310,49 +315,51 @@ class _SQLiteFullText:
             for table in ("search_fulltext", "search_fulltext_reply", "search_fulltext_term"):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
-    def matching_rows(self, parts, candidates):
-        """(rows, capped): the pages that match each of parts (a Terms per word the visitor typed
-        apart) on its strong tokens, in the question or in the replies, with their score and facet
-        values; only about the newest `candidates` of them if more match (then capped is true).
+    def search_rows(self, terms, filters, limit):
+        """The best `limit` pages for terms that pass filters, best first, each a dict of _FIELDS'
+        fields, "text" (its title, text and replies, normalised) and "reranked".
 
-        Single characters neither make a page match nor count towards the score (see Terms.strong).
+        Candidates match a strong token (see Terms.strong) of the rarer ones, in the question or a
+        reply, and come best first by FTS5's BM25 there; the best RERANKED are scored again on
+        every token by similar()'s scorer (questions), plus the reply's BM25.
         """
-        strong = [part.strong for part in parts if part]
-        question = " AND ".join(f"({_question_match(part)})" for part in strong)
-        reply = " AND ".join(f"({_reply_match(part)})" for part in strong)
-        # From the later of the two tables' candidates-th newest match on, at least `candidates`
-        # pages match, and at most twice as many.
-        oldest = max(
-            self._nth_newest("search_fulltext", question, candidates),
-            self._nth_newest("search_fulltext_reply", reply, candidates),
+        holders, total = self._document_counts(_tokens(terms))
+        cut = _without_common(terms.strong, holders)
+        restrict, parameters = _restriction(filters)
+        question, reply = {}, {}
+        for table, match, bm25, found in (
+            ("search_fulltext", _question_match(cut), _SEARCH_BM25, question),
+            ("search_fulltext_reply", _reply_match(cut), _REPLY_BM25, reply),
+        ):
+            sql = f"""
+                SELECT rowid, {bm25} FROM {table} WHERE {table} MATCH %s {restrict}
+                ORDER BY {bm25} LIMIT {limit}
+            """  # noqa: S608 - only constants are formatted in; the query and filters are parameters
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [match, *parameters])
+                found.update((page_id, -score) for page_id, score in cursor.fetchall())
+        scores = {page: question.get(page, 0.0) + REPLIES * reply.get(page, 0.0) for page in {*question, *reply}}
+        best = sorted(scores, key=lambda page_id: (-scores[page_id], -page_id))[:limit]
+        reranked = self._scored(
+            terms, self._columns(best[:RERANKED]), holders, total, SEARCH_WEIGHTS, False, SEARCH_TITLE
         )
-        sql = f"""
-            WITH question AS (
-                SELECT rowid AS id, {_SEARCH_BM25} AS s FROM search_fulltext
-                WHERE search_fulltext MATCH %s AND rowid >= %s
-            ), reply AS (
-                SELECT rowid AS id, {_REPLY_BM25} AS s FROM search_fulltext_reply
-                WHERE search_fulltext_reply MATCH %s AND rowid >= %s
-            ), scored AS (
-                SELECT id, -SUM(s) AS score
-                FROM (SELECT id, s FROM question UNION ALL SELECT id, s * {REPLIES} FROM reply) GROUP BY id
-            )
-            SELECT e.page_id, scored.score, e.kind_id, e.kind_name, e.category_id, e.category_name,
-                   e.unit_id, e.unit_name, e.status, e.year
-            FROM scored JOIN search_indexedpage e ON e.page_id = scored.id
-        """  # noqa: S608 - only constants are formatted in; the queries are parameters
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [question, oldest, reply, oldest])
-            return [dict(zip(_ROW, row, strict=True)) for row in cursor.fetchall()], oldest > 0
+        for row in reranked:
+            scores[row["id"]] = row["score"] + REPLIES * reply.get(row["id"], 0.0)
+        return result_rows(best, scores, {row["id"] for row in reranked})
 
-    def _nth_newest(self, table, match, n):
-        """The id of the n-th newest page matching in table (FTS5 reads its matches newest first
-        without scoring them); 0 if fewer match."""
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s"  # noqa: S608
+    def count_matching(self, terms, filters):
+        """How many pages hold a strong token of terms, in the question or a reply, and pass filters."""
+        restrict, parameters = _restriction(filters)
+        strong = terms.strong
+        sql = f"""
+            SELECT COUNT(*) FROM (
+                SELECT rowid FROM search_fulltext WHERE search_fulltext MATCH %s {restrict}
+                UNION SELECT rowid FROM search_fulltext_reply WHERE search_fulltext_reply MATCH %s {restrict}
+            )
+        """  # noqa: S608 - only constants are formatted in
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match, n - 1])
-            row = cursor.fetchone()
-        return row[0] if row else 0
+            cursor.execute(sql, [_question_match(strong), *parameters, _reply_match(strong), *parameters])
+            return cursor.fetchone()[0]
 
     def similar_rows(self, terms, limit, exclude_page_id):
         """The questions (titles and texts; not replies) that share the most with terms.
@@ -362,23 +369,41 @@ class _SQLiteFullText:
         """
         holders, total = self._document_counts(terms.words + terms.chars + terms.bigrams)
         sql = f"""
-            SELECT rowid, title_words, title_chars, title_bigrams, body_words, body_chars, body_bigrams
+            SELECT rowid, {", ".join(_QUESTION_COLUMNS)}
             FROM search_fulltext WHERE search_fulltext MATCH %s AND rowid IS NOT %s
             ORDER BY {_SIMILAR_BM25} LIMIT {SIMILAR_CANDIDATES}
         """  # noqa: S608 - only constants are formatted in
         with connection.cursor() as cursor:
             cursor.execute(sql, [_question_match(_without_common(terms, holders)), exclude_page_id])
             candidates = cursor.fetchall()
+        return self._scored(terms, candidates, holders, total, SIMILAR_WEIGHTS, True)[:limit]
+
+    def _columns(self, ids):
+        """(rowid, *question columns) of the pages ids, for _scored()."""
+        if not ids:
+            return []
+        sql = f"""
+            SELECT rowid, {", ".join(_QUESTION_COLUMNS)} FROM search_fulltext
+            WHERE rowid IN ({", ".join(["%s"] * len(ids))})
+        """  # noqa: S608 - only constants are formatted in
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ids)
+            return cursor.fetchall()
+
+    def _scored(self, terms, candidates, holders, total, kind_weights, alike_length, title=TITLE):
+        """[{"id", "score"}] of candidates (rowid, *question columns), best first: BM25 on every token,
+        each column against its own average length, and if alike_length times how alike the query
+        and the title are in length (two people asking the same thing write about as much)."""
         if not candidates:
             return []
         idfs = {token: ranking.idf(holders.get(token, 0), total) for token in _tokens(terms)}
         averages = self._average_lengths(total)
-        weights = [field * kind for field in (TITLE, BODY) for kind in SIMILAR_WEIGHTS]
+        weights = [field * kind for field in (title, BODY) for kind in kind_weights]
         kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams)) * 2
         scored = [
             {
                 "id": row[0],
-                "score": ranking.length_ratio(terms.chars, row[2].split())
+                "score": (ranking.length_ratio(terms.chars, row[2].split()) if alike_length else 1.0)
                 * sum(
                     weight * ranking.bm25(query, column, average, idfs)
                     for weight, query, column, average in zip(weights, kinds, row[1:], averages, strict=True)
@@ -387,7 +412,7 @@ class _SQLiteFullText:
             for row in candidates
         ]
         scored.sort(key=lambda row: (-row["score"], -row["id"]))
-        return scored[:limit]
+        return scored
 
     def _document_counts(self, tokens):
         """({token: how many questions hold it}, how many questions there are)."""

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from search import ranking, segment
 from search.models import IndexedPage
 
-from .embedded import _ROW, BODY, REPLIES, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE
+from .fulltext import BODY, REPLIES, SEARCH_TITLE, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE, result_rows
 
 # FTS5's bm25() constants.
 K1 = 1.2
@@ -37,6 +37,9 @@ B = 0.75
 # LCQMC (16k questions) 500 finds what scoring every row finds (recall@5 0.962, MRR@10 0.748).
 SIMILAR_CANDIDATES = 500
 RERANKED = 50
+# The search page scores the rows holding its rarest strong tokens while they number at most this
+# (more than similar(): a visitor pages through them, and every part of the query should be there).
+SEARCH_ROWS = 5000
 
 # Positions of a field's occurrences start after field number × FIELD_GAP; tsvector keeps at most
 # 256 positions of a lexeme, and BM25 hardly tells 256 occurrences from more.
@@ -65,6 +68,8 @@ class Source:
 
 
 QUESTION = Source("question", "search_fulltext", (("title", TITLE), ("body", BODY)))
+# The same rows, weighed as the search page weighs them.
+SEARCHED_QUESTION = Source("question", "search_fulltext", (("title", SEARCH_TITLE), ("body", BODY)))
 REPLY = Source("reply", "search_fulltext_reply", (("replies_text", 1.0),))
 
 
@@ -117,34 +122,48 @@ class PostgresFullText:
             ):
                 cursor.execute(statement)
 
-    def matching_rows(self, parts, candidates):
-        """As on SQLite: (rows, capped), about the newest `candidates` matches if more match, and
-        single characters neither make a page match nor count towards the score."""
-        strong = [part.strong for part in parts if part]
-        every = _union(strong)
-        if not (every.words or every.chars or every.bigrams):
-            return [], False
-        with connection.cursor() as cursor:
-            question = _Query(cursor, QUESTION, every, SEARCH_WEIGHTS, "question")
-            reply = _Query(cursor, REPLY, every, SEARCH_WEIGHTS, "reply")
-            matches = {"question_match": question.every_part(strong), "reply_match": reply.every_part(strong)}
-            oldest = max(
-                _nth_newest(cursor, QUESTION, matches["question_match"], candidates),
-                _nth_newest(cursor, REPLY, matches["reply_match"], candidates),
-            )
-            where = "doc.vector @@ %({0})s::tsquery AND doc.page_id >= %(oldest)s"
+    def search_rows(self, terms, filters, limit):
+        """As on SQLite: the best `limit` pages that hold a strong token of the rarer ones (in the
+        question or a reply) and pass filters, scored on every token of terms, as result rows."""
+        restrict, restrict_parameters = _restriction(filters)
+        with transaction.atomic(), connection.cursor() as cursor:
+            question = _Query(cursor, SEARCHED_QUESTION, terms, SEARCH_WEIGHTS, "question")
+            reply = _Query(cursor, REPLY, terms, SEARCH_WEIGHTS, "reply")
+            strong = set(_lexemes(terms.strong))
+            matches = {
+                "question_match": _tsquery(question.rarest(SEARCH_ROWS, among=strong)),
+                "reply_match": _tsquery(reply.rarest(SEARCH_ROWS, among=strong)),
+            }
+            where = "doc.vector @@ %({0})s::tsquery " + restrict
             sql = f"""
                 WITH question AS ({question.scores(where.format("question_match"))}
                 ), reply AS ({reply.scores(where.format("reply_match"))})
-                SELECT e.page_id, COALESCE(question.score, 0) + {REPLIES} * COALESCE(reply.score, 0),
-                       e.kind_id, e.kind_name, e.category_id, e.category_name, e.unit_id, e.unit_name,
-                       e.status, e.year
+                SELECT COALESCE(question.page_id, reply.page_id) AS page_id,
+                       COALESCE(question.score, 0) + {REPLIES} * COALESCE(reply.score, 0) AS score
                 FROM question FULL JOIN reply ON reply.page_id = question.page_id
-                JOIN search_indexedpage e ON e.page_id = COALESCE(question.page_id, reply.page_id)
+                ORDER BY score DESC, page_id DESC LIMIT %(limit)s
             """  # noqa: S608 - only constants are formatted in; the queries are parameters
-            parameters = {**matches, "oldest": oldest, **question.parameters(), **reply.parameters()}
-            cursor.execute(sql, parameters)
-            return [dict(zip(_ROW, row, strict=True)) for row in cursor.fetchall()], oldest > 0
+            parameters = {**matches, **restrict_parameters, **question.parameters(), **reply.parameters()}
+            cursor.execute("SET LOCAL enable_seqscan = off")  # as in similar_rows
+            cursor.execute(sql, {**parameters, "limit": limit})
+            scores = dict(cursor.fetchall())
+            cursor.execute("RESET enable_seqscan")
+        # One scale for all of them: BM25 on every token, no second pass.
+        return result_rows(list(scores), scores, set(scores))
+
+    def count_matching(self, terms, filters):
+        """How many pages hold a strong token of terms, in the question or a reply, and pass filters."""
+        strong = list(_lexemes(terms.strong))
+        restrict, parameters = _restriction(filters)
+        sql = f"""
+            SELECT COUNT(*) FROM (
+                SELECT page_id FROM search_fulltext doc WHERE vector @@ %(strong)s::tsquery {restrict}
+                UNION SELECT page_id FROM search_fulltext_reply doc WHERE vector @@ %(strong)s::tsquery {restrict}
+            ) AS matching
+        """  # noqa: S608 - only constants are formatted in
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"strong": _tsquery(strong), **parameters})
+            return cursor.fetchone()[0]
 
     def similar_rows(self, terms, limit, exclude_page_id):
         """The questions (titles and texts; not replies) that share the most with terms."""
@@ -205,18 +224,12 @@ class _Query:
         self.tokens = [lexeme for lexeme in wanted if lexeme in found]
         self.weights = [wanted[lexeme] for lexeme in self.tokens]
 
-    def every_part(self, parts):
-        """A tsquery for rows holding some lexeme of each of parts (each a Terms, a subset of this
-        query's); None if some part has none that any row holds, as then no row can match."""
-        held = [[lexeme for lexeme in _lexemes(part) if lexeme in self.holders] for part in parts]
-        if not all(held):
-            return None
-        return " & ".join(f"({_tsquery(lexemes)})" for lexemes in held)
-
-    def rarest(self, rows):
-        """The rarest lexemes, at least one, while the rows holding them could not number more than rows."""
+    def rarest(self, rows, among=None):
+        """The rarest lexemes (of among, if given), at least one if there is one, while the rows
+        holding them could not number more than rows."""
         chosen, holding = [], 0
-        for lexeme in sorted(self.tokens, key=lambda lexeme: (self.holders[lexeme], lexeme)):
+        tokens = [lexeme for lexeme in self.tokens if among is None or lexeme in among]
+        for lexeme in sorted(tokens, key=lambda lexeme: (self.holders[lexeme], lexeme)):
             holding += self.holders[lexeme]
             if chosen and holding > rows:
                 break
@@ -261,12 +274,6 @@ class _Query:
         }
 
 
-def _union(parts):
-    """One Terms with the distinct tokens of all parts (each a Terms)."""
-    kinds = ("words", "chars", "bigrams")
-    return segment.Terms(*(tuple(dict.fromkeys(t for part in parts for t in getattr(part, kind))) for kind in kinds))
-
-
 def _lexemes(terms, weights=(1.0, 1.0, 1.0)):
     """terms' tokens as the index keeps them (kind:token), each with its kind's weight, in order."""
     wanted = {}
@@ -277,14 +284,15 @@ def _lexemes(terms, weights=(1.0, 1.0, 1.0)):
     return wanted
 
 
-def _nth_newest(cursor, source, match, n):
-    """The id of the n-th newest page of source that match (a tsquery) finds; 0 if fewer do."""
-    cursor.execute(
-        f"SELECT page_id FROM {source.table} WHERE vector @@ %s::tsquery ORDER BY page_id DESC OFFSET %s LIMIT 1",  # noqa: S608
-        [match, n - 1],
-    )
-    row = cursor.fetchone()
-    return row[0] if row else 0
+def _restriction(filters):
+    """(SQL, parameters) that keep the rows (aliased doc) whose page passes filters: "" for none."""
+    if not filters:
+        return "", {}
+    columns = {name: f"{name}_id" if name in ("kind", "category", "unit") else name for name in filters}
+    where = " AND ".join(f"{columns[name]} = %(filter_{name})s" for name in filters)
+    parameters = {f"filter_{name}": value for name, value in filters.items()}
+    # Column names from FACETS (clean_filters refuses any other), values as parameters.
+    return f"AND doc.page_id IN (SELECT page_id FROM search_indexedpage WHERE {where})", parameters  # noqa: S608
 
 
 def _lock(cursor):
