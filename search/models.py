@@ -30,3 +30,29 @@ class IndexedPage(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SynonymSet(models.Model):
+    """Words this campus uses for the same thing (宿舍 / 寝室), kept by editors.
+
+    Every search applies the active sets when it runs (search.thesaurus), so an edit changes the
+    next search with no rebuild of any index.
+    """
+
+    words = models.CharField(
+        _("words"),
+        max_length=300,
+        help_text=_("Words that mean the same here, separated by / or spaces, e.g. 宿舍/寝室."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("synonyms")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self):
+        return " / ".join(self.word_list())
+
+    def word_list(self):
+        return [word for word in self.words.replace("／", "/").replace("/", " ").split() if word]

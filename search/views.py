@@ -6,8 +6,8 @@ from django.shortcuts import render
 from search.backends import get_backend
 from wall.models import Post, WallPostPage
 from wall.pagecache import cacheable
+from wall.params import parse_id, parse_page, parse_text
 
-MAX_QUERY_LENGTH = 100
 PAGE_SIZE = 20
 FILTERS = ("kind", "category", "unit", "status", "year")
 
@@ -32,11 +32,11 @@ def live_hits(hits):
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = parse_text(request.GET.get("q"))
     filters = _filters(request.GET)
     context = {"query": query, "filters": filters}
     if query:
-        page_number = _page_number(request.GET.get("page"))
+        page_number = parse_page(request.GET.get("page"))
         results = get_backend().search(query, filters=filters, page=page_number, per_page=PAGE_SIZE)
         context["results"] = hit_pages(results.hits)
         context["total"] = results.total
@@ -59,13 +59,9 @@ def _filters(params):
         value = params.get(name, "")
         if name == "status" and value in Post.WALL_STATUSES:
             filters[name] = value
-        elif name != "status" and value.isdigit():
-            filters[name] = int(value)
+        elif name != "status" and (number := parse_id(value)):
+            filters[name] = number  # an id, or the year
     return filters
-
-
-def _page_number(value):
-    return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1
 
 
 def _facet_choices(facets, filters, query):

@@ -6,6 +6,12 @@ from wall import roles
 from wall.wagtail_hooks import RoleMenuItem
 
 from . import admin_views
+from .viewsets import SynonymViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_synonyms():
+    return SynonymViewSet()
 
 
 @hooks.register("register_admin_urls")

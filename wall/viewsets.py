@@ -164,3 +164,5 @@ class WallSettingsGroup(ViewSetGroup):
     menu_icon = "cog"
     menu_order = 800
     items = (KindViewSet, CategoryViewSet, UnitViewSet, CalendarDayViewSet, NotificationViewSet)
+    # Other apps add their settings here (the search's synonyms) without wall importing them.
+    submenu_hook = "register_wall_settings_menu_item"

@@ -12,7 +12,7 @@ from collections import Counter
 
 from django.db import connection, transaction
 
-from search import ranking, segment
+from search import ranking, segment, thesaurus
 from search.documents import document_for, live_pages
 from search.models import IndexedPage
 from wall.models import WallPostPage
@@ -110,10 +110,12 @@ class EmbeddedBackend(SearchBackend):
 
     def search(self, query, filters=None, page=1, per_page=20):
         filters = clean_filters(filters)
-        terms = segment.query_terms(query)
+        terms = thesaurus.expand(segment.query_terms(query), query)
         if not terms:
             return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
-        parts = [part for part in map(segment.query_terms, segment.normalize(query).split()) if part]
+        typed_apart = segment.normalize(query).split()
+        parts = [thesaurus.expand(segment.query_terms(part), part) for part in typed_apart]
+        parts = [part for part in parts if part]
         fulltext = _fulltext()
         rows = with_coord(fulltext.search_rows(terms, {}, SEARCH_CANDIDATES), parts)
         facets = {name: _facet(rows, name, filters) for name in FACETS}
@@ -127,7 +129,7 @@ class EmbeddedBackend(SearchBackend):
         return SearchResults(total=total, hits=hits, facets=facets, capped=total > len(rows), ranked=len(rows))
 
     def similar(self, text, limit=5, exclude_page_id=None):
-        terms = segment.query_terms(text)
+        terms = thesaurus.expand(segment.query_terms(text), text)
         if not terms:
             return []
         limit = min(at_least_one(limit), MAX_PER_PAGE)

@@ -1,0 +1,94 @@
+"""The campus thesaurus: a search for one word finds posts that use another word for the same thing,
+editors keep the list in the admin and an edit counts at the next search, and a query that names no
+word of the list is ranked exactly as before."""
+
+import pytest
+from django.urls import reverse
+
+from search.backends import get_backend
+from search.models import SynonymSet
+from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    editor, unit = make_editor(), make_unit("后勤管理处")
+
+    def publish(title, body="详情见标题。"):
+        with django_capture_on_commit_callbacks(execute=True):
+            post = make_accepted_post(editor, unit, title=title, body=body)
+            post.publish(editor)
+        post.refresh_from_db()
+        return post.page_id
+
+    return publish
+
+
+def found(query):
+    return [hit.page_id for hit in get_backend().search(query).hits]
+
+
+def similar(text):
+    return [hit.page_id for hit in get_backend().similar(text)]
+
+
+def test_it_ships_with_campus_synonyms(publish):
+    dorm = publish("三号楼宿舍空调不制冷")
+    wireless = publish("教学楼无线网络连不上")
+    price = publish("二食堂饭菜价格上涨明显")
+    assert found("寝室") == [dorm]
+    assert found("wifi") == [wireless] and found("WiFi") == [wireless]
+    assert found("食堂 涨价") == [price]
+    assert similar("寝室空调坏了")[0] == dorm
+
+
+def test_each_word_typed_apart_brings_its_synonyms(publish):
+    for _ in range(3):
+        publish("希望校园网增加低价套餐")
+    cut = publish("三号楼校园网晚上频繁断线")
+    assert found("校园网 断网")[0] == cut
+
+
+def test_the_word_typed_still_comes_first(publish):
+    typed = publish("寝室空调不制冷")
+    other_word = publish("宿舍空调不制冷")
+    assert found("寝室空调") == [typed, other_word]
+
+
+def test_an_editors_edit_changes_the_next_search_without_a_rebuild(publish, client):
+    office = publish("行政楼电梯坏了")
+    assert found("小白楼") == []
+
+    client.force_login(make_editor())
+    response = client.post(reverse("search_synonyms:add"), {"words": "小白楼/行政楼", "is_active": "on"})
+    assert response.status_code == 302
+    assert found("小白楼") == [office]  # what students call the administration building
+
+    synonym = SynonymSet.objects.get(words="小白楼/行政楼")
+    client.post(reverse("search_synonyms:edit", args=[synonym.pk]), {"words": "小白楼/行政楼"})  # not in use
+    assert found("小白楼") == []
+
+
+def test_only_editors_keep_the_thesaurus(client):
+    unit = make_unit()
+    client.force_login(make_handler(unit))
+    assert client.get(reverse("search_synonyms:index")).status_code in (302, 403)
+    assert client.post(reverse("search_synonyms:add"), {"words": "甲/乙", "is_active": "on"}).status_code in (302, 403)
+    assert not SynonymSet.objects.filter(words="甲/乙").exists()
+
+
+def test_a_query_that_names_no_synonym_ranks_as_without_a_thesaurus(publish):
+    for title in ("图书馆座位不够", "图书馆开放时间太短", "自习室座位预约", "图书馆空调太冷"):
+        publish(title)
+    with_list = [(hit.page_id, hit.score) for hit in get_backend().search("图书馆 座位").hits]
+    SynonymSet.objects.all().delete()
+    without = [(hit.page_id, hit.score) for hit in get_backend().search("图书馆 座位").hits]
+    assert with_list == without
+
+
+def test_latin_words_and_numbers_are_words_too(publish):
+    signal = publish("5G信号太差")
+    room = publish("302宿舍门锁坏了")
+    publish("宿舍门锁坏了")
+    assert found("5g") == [signal]
+    assert found("302")[0] == room
