@@ -115,6 +115,7 @@ def test_a_photo_of_huge_dimensions_is_refused_before_it_is_decoded(client, sett
 
 def test_a_request_past_the_total_upload_limit_is_refused_before_it_is_read(client, settings):
     settings.ECHOWALL_MAX_REQUEST_BYTES = 50_000
+
     def photos(count):
         return [SimpleUploadedFile(f"p{n}.png", image_bytes("PNG") + bytes(20_000)) for n in range(count)]
 
