@@ -139,29 +139,6 @@ def test_it_pages_results(publish):
     assert len(search("热水", page="x", per_page=0).hits) == 1
 
 
-def test_words_typed_apart_raise_a_post_with_all_of_them_and_keep_those_with_some(publish):
-    both = publish("寝室空调不制冷")
-    air = publish("教室空调太冷")
-    room = publish("寝室门锁坏了")
-    publish("图书馆开放时间")
-    results = search("寝室 空调")
-    assert [hit.page_id for hit in results.hits][0] == both.page_id
-    assert {hit.page_id for hit in results.hits} == {both.page_id, air.page_id, room.page_id}
-    assert results.total == 3
-
-
-def test_an_old_exact_answer_outranks_many_newer_partial_matches(publish, people, django_capture_on_commit_callbacks):
-    editor, handler, unit = people
-    exact = publish("校园网断网怎么办", reply="宿舍区校园网每晚 0 点断网，可在网络中心申请延时。")
-    with django_capture_on_commit_callbacks(execute=True):
-        for n in range(600):
-            post = make_accepted_post(editor, unit, title=f"校园活动第{n}期报名", body="请问校园活动怎么报名？")
-            post.publish(editor)
-    results = search("校园网 断网")
-    assert results.hits[0].page_id == exact.page_id
-    assert results.total == 601  # every post that has one of the words counts
-
-
 def test_past_the_candidates_it_pages_the_best_and_counts_every_match(publish, monkeypatch, client):
     monkeypatch.setattr("search.backends.embedded.SEARCH_CANDIDATES", 2)
     best = publish("宿舍热水", body="宿舍热水不热")

@@ -5,13 +5,13 @@ word of the list is ranked exactly as before."""
 import pytest
 from django.urls import reverse
 
-from search.backends import get_backend
 from search.models import SynonymSet
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
+from tests.search_backends import each_backend, elasticsearch_server, found, search, similar  # noqa: F401
 
 
 @pytest.fixture
-def publish(django_capture_on_commit_callbacks):
+def publish(each_backend, django_capture_on_commit_callbacks):  # noqa: F811
     editor, unit = make_editor(), make_unit("后勤管理处")
 
     def publish(title, body="详情见标题。"):
@@ -22,14 +22,6 @@ def publish(django_capture_on_commit_callbacks):
         return post.page_id
 
     return publish
-
-
-def found(query):
-    return [hit.page_id for hit in get_backend().search(query).hits]
-
-
-def similar(text):
-    return [hit.page_id for hit in get_backend().similar(text)]
 
 
 def test_it_ships_with_campus_synonyms(publish):
@@ -80,9 +72,9 @@ def test_only_editors_keep_the_thesaurus(client):
 def test_a_query_that_names_no_synonym_ranks_as_without_a_thesaurus(publish):
     for title in ("图书馆座位不够", "图书馆开放时间太短", "自习室座位预约", "图书馆空调太冷"):
         publish(title)
-    with_list = [(hit.page_id, hit.score) for hit in get_backend().search("图书馆 座位").hits]
+    with_list = [(hit.page_id, hit.score) for hit in search("图书馆 座位").hits]
     SynonymSet.objects.all().delete()
-    without = [(hit.page_id, hit.score) for hit in get_backend().search("图书馆 座位").hits]
+    without = [(hit.page_id, hit.score) for hit in search("图书馆 座位").hits]
     assert with_list == without
 
 

@@ -31,7 +31,7 @@ from elastic_transport import HttpHeaders, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 from elasticsearch_dsl import Date, Index, Integer, Keyword, Mapping, Q, Search, Text, analyzer
 
-from search import hot_topics, segment
+from search import hot_topics, segment, thesaurus
 from search.documents import document_for, live_pages
 from wall.models import WallPostPage
 
@@ -226,10 +226,11 @@ class ElasticsearchBackend(SearchBackend):
             return self._search_embedded(query, filters, page, per_page)
         per_page = min(at_least_one(per_page), MAX_PER_PAGE)
         start = (at_least_one(page) - 1) * per_page
-        fields = SEARCH_FIELDS if _has_strong_tokens(text) else _chars(SEARCH_FIELDS)
+        synonyms = thesaurus.synonyms_of(text)
+        fields = SEARCH_FIELDS if _has_strong_tokens(text) or synonyms else _chars(SEARCH_FIELDS)
         search = (
             self._search()
-            .query(_search_query(text))
+            .query(_search_query(text, synonyms))
             .post_filter(_filtered(filters))
             .extra(track_total_hits=True)
             .extra(**({"from_": start, "size": per_page} if start + per_page <= MAX_RESULT_WINDOW else {"size": 0}))
@@ -255,7 +256,8 @@ class ElasticsearchBackend(SearchBackend):
             return self._similar_embedded(text, limit, exclude_page_id)
         question = {name: weight for name, weight in SEARCH_FIELDS.items() if name in SIMILAR_CHARS}
         fields = question if _has_strong_tokens(cleaned) else _chars(question)
-        search = self._search().query(_similar_query(cleaned)).extra(size=min(at_least_one(limit), MAX_PER_PAGE))
+        query = _similar_query(cleaned, thesaurus.synonyms_of(cleaned))
+        search = self._search().query(query).extra(size=min(at_least_one(limit), MAX_PER_PAGE))
         if isinstance(exclude_page_id, int):
             search = search.exclude("ids", values=[str(exclude_page_id)])
         try:
@@ -413,21 +415,27 @@ def _matching(text, fields, **kwargs):
     return Q("multi_match", query=text, type="most_fields", fields=[f"{n}^{w}" for n, w in fields.items()], **kwargs)
 
 
-def _search_query(text):
-    if not _has_strong_tokens(text):
+def _search_query(text, synonyms=()):
+    """Bigrams (of the text, or of a synonym from the campus thesaurus) decide what matches; characters
+    help the ranking. The thesaurus is applied here, at query time: an edit needs no reindex."""
+    strong = [_matching(text, SEARCH_FIELDS)] if _has_strong_tokens(text) else []
+    strong += [_matching(synonym, SEARCH_FIELDS) for synonym in synonyms]
+    if not strong:
         return _matching(text, _chars(SEARCH_FIELDS))
     return Q(
         "bool",
-        must=[_matching(text, SEARCH_FIELDS)],
+        must=[Q("bool", should=strong, minimum_should_match=1)],
         should=[_matching(text, _chars(SEARCH_FIELDS), boost=SEARCH_CHARS)],
     )
 
 
-def _similar_query(text):
+def _similar_query(text, synonyms=()):
     chars = _matching(text, _chars(SIMILAR_CHARS), minimum_should_match=SIMILAR_MINIMUM_SHOULD_MATCH)
     if not _has_strong_tokens(text):
         return chars
-    return Q("bool", must=[chars], should=[_matching(text, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS)])
+    bigrams = [_matching(text, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS)]
+    bigrams += [_matching(synonym, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS) for synonym in synonyms]
+    return Q("bool", must=[chars], should=bigrams)
 
 
 def _filtered(filters):
