@@ -12,7 +12,7 @@
 
 import json
 import xml.etree.ElementTree as ET
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from functools import reduce, wraps
 from operator import or_
 
@@ -24,7 +24,6 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import re_path, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -33,6 +32,7 @@ from api.models import ApiKey, ApiSubmission
 from api.posting import create_post, summary_title
 from api.public import latest_public_reply, only_public, parse_service_code, public_posts, service_code
 from wall.models import Category, Kind, Post
+from wall.params import moment_range, parse_id, parse_moment
 
 MAX_REQUESTS = 1000
 DEFAULT_DAYS = 90
@@ -214,21 +214,18 @@ class BadQuery(Exception):
     pass
 
 
-def _parse_moment(name, value, end_of_day=False):
-    moment = parse_datetime(value)
+def _moment(params, name, end_of_day=False):
+    if not params.get(name):
+        return None
+    moment = parse_moment(params[name], end_of_day)
     if moment is None:
-        day = parse_date(value) if len(value) == 10 else None
-        if day is None:
-            raise BadQuery(_("%(name)s must be a W3C date, e.g. 2026-01-31T08:00:00+08:00.") % {"name": name})
-        moment = datetime.combine(day, time.max if end_of_day else time.min)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+        raise BadQuery(_("%(name)s must be a W3C date, e.g. 2026-01-31T08:00:00+08:00.") % {"name": name})
     return moment
 
 
 def _date_range(params):
-    start = _parse_moment("start_date", params["start_date"]) if params.get("start_date") else None
-    end = _parse_moment("end_date", params["end_date"], end_of_day=True) if params.get("end_date") else None
+    start = _moment(params, "start_date")
+    end = _moment(params, "end_date", end_of_day=True)
     span = timedelta(days=DEFAULT_DAYS)
     if start and end:
         if end < start:
@@ -236,18 +233,15 @@ def _date_range(params):
         if end - start > span:
             raise BadQuery(_("start_date and end_date may not span more than %(days)d days.") % {"days": DEFAULT_DAYS})
         return start, end
-    if start:
-        return start, start + span
-    end = end or timezone.now()
-    return end - span, end
+    return moment_range(start, end, span)
 
 
 def _filter_requests(posts, params):
     if params.get("service_request_id"):
-        ids = [value.strip() for value in params["service_request_id"].split(",") if value.strip()]
-        if not all(value.isdigit() for value in ids) or len(ids) > MAX_REQUESTS:
+        ids = [parse_id(value.strip()) for value in params["service_request_id"].split(",") if value.strip()]
+        if None in ids or len(ids) > MAX_REQUESTS:
             raise BadQuery(_("service_request_id must be a comma-separated list of numbers."))
-        return posts.filter(pk__in=[int(value) for value in ids])  # overrides every other filter
+        return posts.filter(pk__in=ids)  # overrides every other filter
     if params.get("service_code"):
         codes = [parse_service_code(code.strip()) for code in params["service_code"].split(",")]
         wanted = [code for code in codes if code]
@@ -277,7 +271,8 @@ def _list_requests(request, fmt):
 
 @_allow("GET")
 def request_detail(request, fmt, pk):
-    posts = only_public(public_posts().filter(pk=int(pk))) if pk.isdigit() else []
+    number = parse_id(pk)
+    posts = only_public(public_posts().filter(pk=number)) if number else []
     if not posts:
         return _errors(fmt, 404, _("service_request_id %(id)s not found.") % {"id": pk})
     return _respond(fmt, "service_requests", [_request_row(request, posts[0])])

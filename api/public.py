@@ -2,6 +2,7 @@
 from wall.projection, plus the case's non-personal handling facts (number, deadline)."""
 
 from wall.models import Post
+from wall.params import parse_id, parse_slug
 from wall.projection import is_public
 
 OPEN311_CLOSED = (Post.Status.CLOSED,)
@@ -36,6 +37,5 @@ def service_code(kind, category):
 def parse_service_code(code):
     """(kind slug, category id) from a service code, or None if it cannot be one."""
     slug, _, category_id = str(code).rpartition("-")
-    if not slug or not category_id.isdigit():
-        return None
-    return slug, int(category_id)
+    slug, category_pk = parse_slug(slug), parse_id(category_id)
+    return (slug, category_pk) if slug and category_pk else None

@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from wall.params import MAX_ID
+
 # A database id: bigger numbers cannot be one, and SQLite and PostgreSQL refuse to even compare them.
-MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 

@@ -1,16 +1,20 @@
 """/api/v1/track/: a poster follows their own post by its tracking token."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from api.ratelimit import check_write
 from api.schemas import WRITE_ERRORS, Error, FollowUpIn, RatingIn, ReasonIn, TrackedPostOut
 from wall.models import Post
+from wall.params import parse_slug
 
 router = Router(tags=["posters"])
 
 
 def _tracked(request, token):
+    if parse_slug(token) is None:
+        raise Http404
     return get_object_or_404(Post.objects.select_related("kind", "category", "unit", "page"), tracking_token=token)
 
 

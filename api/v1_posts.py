@@ -14,9 +14,9 @@ from api.ratelimit import check_write
 from api.schemas import WRITE_ERRORS, CreatedOut, Error, Id, PostIn, PostPage, PublicPostOut
 from search.backends import get_backend
 from wall.models import Kind, Post
+from wall.params import MAX_PAGE, MAX_QUERY_LENGTH, parse_text
 
 router = Router(tags=["posts"])
-MAX_QUERY_LENGTH = 500
 
 
 def public_post_out(request, post):
@@ -45,7 +45,7 @@ class PostQuery(Schema):
     category: Id | None = None
     unit: Id | None = None
     status: Post.Status | None = None
-    page: int = Field(1, ge=1, le=10_000)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     per_page: int = Field(20, ge=1, le=100)
 
 
@@ -54,7 +54,7 @@ def _filters(params):
 
 
 def _searched(params):
-    query, filters = params.q.strip(), _filters(params)
+    query, filters = parse_text(params.q), _filters(params)
     results = get_backend().search(query, filters=filters, page=params.page, per_page=params.per_page)
     page_ids = [hit.page_id for hit in results.hits]
     by_page = {post.page_id: post for post in only_public(public_posts().filter(page_id__in=page_ids))}
@@ -71,7 +71,7 @@ def _listed(params):
 
 @router.get("/posts", response=PostPage, summary="Public posts: newest first, or searched")
 def list_posts(request, params: Query[PostQuery]):
-    total, posts = _searched(params) if params.q.strip() else _listed(params)
+    total, posts = _searched(params) if parse_text(params.q) else _listed(params)
     return {
         "count": total,
         "page": params.page,

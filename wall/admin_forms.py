@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -8,6 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wall import reports, roles, stats
 from wall.forms import ReplyForm
 from wall.models import Post, ReturnVisit, Unit
+from wall.params import FIRST_DAY, LAST_DAY
 
 
 class HandlerChoiceField(forms.ModelMultipleChoiceField):
@@ -155,17 +157,25 @@ class PostFilterForm(forms.Form):
         return posts
 
 
+def _day_field(label):
+    # Within the days a period may name (wall.params): a period in year 9999 would end past the calendar.
+    return forms.DateField(
+        label=label,
+        required=False,
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}),
+    )
+
+
 class PeriodForm(forms.Form):
     """Which period a report covers: the day, week, …, year holding `day`, or a custom range."""
 
     default_kind = stats.PeriodKind.MONTH  # the period shown before anything is chosen
 
     kind = forms.ChoiceField(label=_("Period"), choices=stats.PeriodKind.CHOICES, initial=stats.PeriodKind.MONTH)
-    day = forms.DateField(label=_("Day in the period"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    first = forms.DateField(
-        label=_("From (custom range)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last = forms.DateField(label=_("To (custom range)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = _day_field(_("Day in the period"))
+    first = _day_field(_("From (custom range)"))
+    last = _day_field(_("To (custom range)"))
 
     def period(self):
         """The chosen period; the default kind's current one when nothing (or nothing valid) was chosen."""

@@ -1,6 +1,25 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .params import parse_id
+
+
+class IdConverter:
+    """A database id in a path: digits that fit a 64-bit column, else no match (404), not a 500."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value):
+        number = parse_id(value)
+        if number is None:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "wall"
 urlpatterns = [
@@ -12,9 +31,9 @@ urlpatterns = [
     path("track/<str:token>/rate/", views.rate, name="rate"),
     path("track/<str:token>/reopen/", views.reopen, name="reopen"),
     path("my/posts/", views.my_posts, name="my_posts"),
-    path("follow/<int:page_id>/", views.follow, name="follow"),
-    path("answered/<int:page_id>/", views.answer_reused, name="answer_reused"),
-    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("follow/<id:page_id>/", views.follow, name="follow"),
+    path("answered/<id:page_id>/", views.answer_reused, name="answer_reused"),
+    path("photos/<id:pk>/", views.photo, name="photo"),
     path("stats/", views.transparency, name="transparency"),
     path("language/<str:code>/", views.switch_language, name="language"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError, transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wall import busy, ratelimit, reports, stats
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
 from wall.models import AnswerReused, Follow, Kind, Post, PostPhoto, StatisticsSettings, TransitionError
+from wall.params import parse_slug
 from wall.projection import is_photo_public, is_public
 
 # The same title and text again from the same browser within this many seconds is the same post.
@@ -25,6 +26,8 @@ REMEMBERED_ANSWERS = 100
 
 
 def _get_post_for_token(token):
+    if parse_slug(token) is None:  # no token has other letters; PostgreSQL refuses a NUL even to look it up
+        raise Http404
     return get_object_or_404(Post, tracking_token=token)
 
 
@@ -35,7 +38,7 @@ def switch_language(request, code):
     back = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = "/"
-    response = redirect(back)
+    response = HttpResponseRedirect(back)  # redirect() would read a bare word as a URL name
     if code in dict(settings.LANGUAGES) and check_for_language(code):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -51,7 +54,7 @@ def switch_language(request, code):
 
 
 def submit(request):
-    kind = Kind.objects.filter(slug=request.GET.get("kind", "")).first()
+    kind = Kind.objects.filter(slug=parse_slug(request.GET.get("kind", ""))).first()
     form = PostForm(request.POST or None, request.FILES or None, user=request.user, initial={"kind": kind})
     if request.method == "POST":
         try:

@@ -16,6 +16,7 @@ from wagtail.admin.paginator import WagtailPaginator
 from wall import roles
 from wall.admin_forms import LedgerForm
 from wall.models import Post, Rating, Unit
+from wall.params import parse_page
 from wall.reports import safe_cell
 
 from .base import LIST_RELATED, header
@@ -79,7 +80,7 @@ def _ledger_posts(request, name):
 def ledger(request, name="unfinished"):
     form, posts = _ledger_posts(request, name)
     paginator = WagtailPaginator(posts, POSTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("p"))
+    page = paginator.get_page(parse_page(request.GET.get("p")))
     return render(
         request,
         "wall/admin/ledger.html",

@@ -9,6 +9,7 @@ from wagtail.admin.paginator import WagtailPaginator
 from wall import roles
 from wall.admin_forms import PostFilterForm
 from wall.models import Post, Unit
+from wall.params import parse_page
 
 from .base import LIST_RELATED, header
 
@@ -89,7 +90,7 @@ def post_list(request):
     form = PostFilterForm(request.GET, units=units)
     posts = form.filter(Post.objects.visible_to(user)).select_related(*LIST_RELATED).order_by("-created_at", "-pk")
     paginator = WagtailPaginator(posts, POSTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("p"))
+    page = paginator.get_page(parse_page(request.GET.get("p")))
     return render(
         request,
         "wall/admin/post_list.html",

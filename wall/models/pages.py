@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel
 from wagtail.models import Orderable, Page
 
 from wall.pagecache import cacheable
+from wall.params import parse_id, parse_page
 
 from .posts import AnswerReused, Post
 from .units import Category, Kind, Unit
@@ -43,15 +44,15 @@ class WallIndexPage(Page):
         posts = self.posts()
         filters = {}
         for name in ("kind", "category", "unit"):
-            value = request.GET.get(name, "")
-            if value.isdigit():
-                posts = posts.filter(**{f"{name}_id": int(value)})
-                filters[name] = int(value)
+            if pk := parse_id(request.GET.get(name)):
+                posts = posts.filter(**{f"{name}_id": pk})
+                filters[name] = pk
         status = request.GET.get("status", "")
         if status in Post.Status.values:
             posts = posts.filter(status=status)
             filters["status"] = status
-        context["page_obj"] = Paginator(posts, WALL_PAGE_SIZE).get_page(request.GET.get("page"))
+        page_number = parse_page(request.GET.get("page"))
+        context["page_obj"] = Paginator(posts, WALL_PAGE_SIZE).get_page(page_number)
         context["filters"] = filters
         context["kinds"] = Kind.objects.all()
         context["categories"] = Category.objects.all()
