@@ -24,10 +24,10 @@ from api import v1_poster, v1_posts, v1_staff
 from api.ratelimit import RateLimited
 from search.backends import get_backend
 from search.backends.base import status_label
-from search.views import live_hits
+from search.grouping import grouped
+from search.views import first_answers, live_hits
 from wall.models import Post, TransitionError
-
-MAX_QUERY_LENGTH = 500
+from wall.params import parse_text
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -138,6 +138,10 @@ def urls():
 # -- similar -------------------------------------------------------------------------------------
 
 
+# similar() asks the backend for this many times the posts it returns, as near-identical ones merge.
+ALIKE_MARGIN = 3
+
+
 class SimilarQuery(Schema):
     q: str = Field("", description="The text to find similar published posts for, e.g. a title being typed.")
     limit: int = Field(5, ge=1, le=50)
@@ -152,6 +156,8 @@ class SimilarPost(Schema):
     status: str
     status_label: str
     answered: bool = Field(description="A unit has replied to it: its answer may already be the visitor's.")
+    alike: int = Field(0, description="How many near-identical posts this one stands for besides itself.")
+    answer: str = Field("", description="The start of its first public reply, if it has one.")
 
 
 class SimilarResults(Schema):
@@ -161,10 +167,12 @@ class SimilarResults(Schema):
 @api.get("/similar", response=SimilarResults, summary="Published posts similar to a text")
 def similar(request, params: Query[SimilarQuery]):
     """Best first; only posts on the public wall. Used by the submit form while the title is typed."""
-    text = params.q.strip()[:MAX_QUERY_LENGTH]
+    text = parse_text(params.q)  # cut, not refused: the submit form sends whatever title is being typed
     if not text:
         return {"results": []}
-    hits = get_backend().similar(text, limit=params.limit)
+    # Near-identical posts come as one (search.grouping): ask for more, so that `limit` remain.
+    hits = live_hits(grouped(get_backend().similar(text, limit=params.limit * ALIKE_MARGIN))[: params.limit])
+    answers = first_answers(hit.page_id for hit in hits)
     return {
         "results": [
             {
@@ -176,7 +184,9 @@ def similar(request, params: Query[SimilarQuery]):
                 "status": hit.status,
                 "status_label": str(status_label(hit.status)),
                 "answered": hit.status in Post.ANSWERED,
+                "alike": len(hit.alike),
+                "answer": answers.get(hit.page_id, ""),
             }
-            for hit in live_hits(hits)
+            for hit in hits
         ]
     }

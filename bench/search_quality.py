@@ -71,6 +71,7 @@ def main():
             index_directly(questions, backends)
         print(f"indexed in {time.monotonic() - started:.0f} s")
         page_ids = pages_by_title(args.quick)
+        held_out(pairs, page_ids, backends, questions)
         for backend_path in backends:
             evaluate(backend_path, pairs, page_ids, same_intent(pairs))
 
@@ -152,6 +153,84 @@ def pages_by_title(quick):
     if not quick:
         pages = pages.values_list("title", "pk")
     return dict(pages)
+
+
+def held_out(pairs, page_ids, backends, questions):
+    """The protocol of the held-out check: documents are every question of the split, queries the q1 of
+    each positive pair, a hit its q2 in the first five (the query's own page left out), one direction.
+    Beside each backend, the baseline it must beat: textbook BM25 over characters plus jieba's words."""
+    from django.utils.module_loading import import_string
+
+    asked = [(q1, q2) for q1, q2 in pairs if q1 in page_ids and q2 in page_ids]
+    print(f"\nheld-out protocol: {len(questions)} documents, {len(asked)} queries (q1 → q2)")
+    baseline = Bm25Baseline(questions)
+    ranked = {q1: [page_ids[q] for q in baseline.top(q1, 10) if q in page_ids] for q1, _ in asked}
+    report("baseline: BM25 over characters + jieba words", asked, page_ids, ranked)
+    for backend_path in backends:
+        backend = import_string(backend_path)()
+        ranked = {
+            q1: [hit.page_id for hit in backend.similar(q1, limit=10, exclude_page_id=page_ids[q1])] for q1, _ in asked
+        }
+        report(backend_path, asked, page_ids, ranked)
+
+
+def report(name, asked, page_ids, ranked):
+    recall = mrr = 0.0
+    for q1, q2 in asked:
+        ranks = [page for page in ranked[q1] if page != page_ids[q1]][:10]
+        rank = next((n for n, page in enumerate(ranks, start=1) if page == page_ids[q2]), None)
+        if rank:
+            recall += rank <= 5
+            mrr += 1 / rank
+    print(f"  {name}: recall@5 {recall / len(asked):.4f}  MRR@10 {mrr / len(asked):.4f}")
+
+
+class Bm25Baseline:
+    """Textbook BM25 (k1 1.2, b 0.75, Lucene's idf) over each question's Chinese characters and jieba's
+    words (precise mode) in one bag, as the held-out figures' baseline is described."""
+
+    K1, B = 1.2, 0.75
+
+    def __init__(self, documents):
+        import math
+        from collections import Counter, defaultdict
+
+        self.documents = documents
+        self.counts = [Counter(self.tokens(document)) for document in documents]
+        self.lengths = [sum(counts.values()) for counts in self.counts]
+        self.average = sum(self.lengths) / len(self.lengths)
+        self.postings = defaultdict(list)
+        for number, counts in enumerate(self.counts):
+            for token, count in counts.items():
+                self.postings[token].append((number, count))
+        total = len(documents)
+        self.idf = {
+            token: math.log(1 + (total - len(held) + 0.5) / (len(held) + 0.5)) for token, held in self.postings.items()
+        }
+
+    @staticmethod
+    def tokens(text):
+        import jieba
+
+        from search import segment
+
+        text = segment.normalize(text)
+        words = [word for word in jieba.lcut(text) if segment._TOKEN.fullmatch(word)]
+        return segment.chars(text) + words
+
+    def top(self, query, limit):
+        from collections import defaultdict
+
+        scores = defaultdict(float)
+        for token in set(self.tokens(query)):
+            idf = self.idf.get(token)
+            if idf is None:
+                continue
+            for number, count in self.postings[token]:
+                norm = self.K1 * (1 - self.B + self.B * self.lengths[number] / self.average)
+                scores[number] += idf * count * (self.K1 + 1) / (count + norm)
+        best = sorted(scores, key=lambda number: -scores[number])[: limit + 1]
+        return [self.documents[number] for number in best if self.documents[number] != query][:limit]
 
 
 def evaluate(backend_path, pairs, page_ids, groups):

@@ -4,11 +4,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from search.backends import get_backend
-from wall.models import Post, WallPostPage
+from search.grouping import grouped
+from wall.models import Post, WallPostPage, WallPostReply
 from wall.pagecache import cacheable
 from wall.params import parse_id, parse_page, parse_text
 
 PAGE_SIZE = 20
+# The similar box shows this much of a post's answer: one line on a phone, more on a wide screen.
+ANSWER_CHARS = 80
 FILTERS = ("kind", "category", "unit", "status", "year")
 
 
@@ -21,6 +24,20 @@ def hit_pages(hits):
     # order_by(): the hits give the order, and sorting by tree path was half the cost of the query.
     pages = WallPostPage.objects.live().select_related("kind", "unit").order_by().in_bulk([hit.page_id for hit in hits])
     return [(hit, pages[hit.page_id]) for hit in hits if hit.page_id in pages]
+
+
+def first_answers(page_ids, length=ANSWER_CHARS):
+    """{page id: the start of its first public reply} for those of the pages that have one."""
+    answers = {}
+    for page_id, body in (
+        WallPostReply.objects.filter(page_id__in=list(page_ids))
+        .order_by("page_id", "sort_order", "pk")
+        .values_list("page_id", "body")
+    ):
+        if page_id not in answers:
+            text = " ".join(body.split())
+            answers[page_id] = text if len(text) <= length else text[: length - 1] + "…"
+    return answers
 
 
 def live_hits(hits):
@@ -38,7 +55,7 @@ def search(request):
     if query:
         page_number = parse_page(request.GET.get("page"))
         results = get_backend().search(query, filters=filters, page=page_number, per_page=PAGE_SIZE)
-        context["results"] = hit_pages(results.hits)
+        context["results"] = hit_pages(grouped(results.hits))
         context["total"] = results.total
         context["capped"] = results.capped
         context["ranked"] = results.ranked

@@ -206,3 +206,26 @@ def test_while_the_title_is_typed_similar_answered_posts_show_up_and_spare_a_pos
     text = phone.locator("main").inner_text()
     assert "这次没有提交新诉求" in text and "已有 1 人在这里找到答案" in text
     assert Post.objects.count() == posts_before
+
+
+def test_on_a_phone_the_similar_box_stays_small_and_shows_alike_posts_as_one(world, phone):
+    repair, logistics = make_kind("报修", "repair"), make_category("后勤保障")
+    titles = ["三号楼热水器不出热水"] * 3 + ["五号楼热水器不出热水", "七号楼热水器漏水", "九号楼热水器很慢"]
+    for title in titles:
+        post = Post.objects.create(kind=repair, category=logistics, title=title, body="热水器坏了。")
+        post.accept(world["editor"], world["unit"])
+        post.reply(world["handler"], "已维修。", is_public=True)
+        post.publish(world["editor"])
+
+    phone.goto(world["url"] + "/post/new/")
+    phone.type("input[name=title]", "三号楼热水器不出热水", delay=30)
+    phone.locator("#similar li").first.wait_for()
+    items = phone.locator("#similar li")
+    assert items.count() == 3  # at most three on a phone
+    assert "同类诉求 3 条" in items.first.inner_text()  # the three identical posts, shown once
+    browser.screenshot(phone, "08-similar-box-compact-phone")
+    body = phone.locator("textarea[name=body]").bounding_box()
+    assert body["y"] < browser.PHONE["viewport"]["height"], "the similar box pushed the text field off the screen"
+
+    phone.locator("#similar summary").click()  # folds away
+    assert not items.first.is_visible()

@@ -36,7 +36,7 @@ def test_it_finds_the_matching_post_first(client, wall):
     assert results[0]["id"] == water.page.pk
     assert results[0]["url"] == water.page.url
     assert results[0]["status"] == "replied" and results[0]["answered"] is True
-    assert set(results[0]) == {"id", "title", "url", "score", "excerpt", "status", "status_label", "answered"}
+    assert set(results[0]) == {"id", "title", "url", "score", "excerpt", "status", "status_label", "answered", "alike"}
     scores = [result["score"] for result in results]
     assert scores == sorted(scores, reverse=True)
 

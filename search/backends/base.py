@@ -20,6 +20,7 @@ class Hit:
     status: str
     title_html: str  # the title, HTML-escaped, with the query's matches in <mark>
     excerpt_html: str  # the best passage of the text and public replies, likewise
+    alike: tuple = ()  # the pages of near-identical posts shown as this one (search.grouping)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
   const box = document.getElementById("similar");
   if (!input || !box) return;
   const list = box.querySelector("ul");
+  const SHOWN = 3;  // a phone shows these and the text field below them
   let timer = null;
   let last = "";
 
@@ -21,7 +22,7 @@
       return;
     }
     try {
-      const response = await fetch(box.dataset.url + "?limit=5&q=" + encodeURIComponent(text));
+      const response = await fetch(box.dataset.url + "?limit=" + SHOWN + "&q=" + encodeURIComponent(text));
       if (!response.ok) return;
       const data = await response.json();
       if (text === last) show(data.results);  // else a newer lookup is on its way
@@ -42,14 +43,25 @@
       const status = document.createElement("span");
       status.className = "badge status-" + post.status;
       status.textContent = post.status_label;
-      item.append(link, " ", status);
-      if (post.excerpt) {
-        const excerpt = document.createElement("p");  // the gist, readable without leaving the form
-        excerpt.className = "excerpt";
-        excerpt.textContent = post.excerpt;
-        item.append(excerpt);
+      // Two lines a post, so three fit above the text field on a phone: the post and its state, then
+      // the start of its answer and the button.
+      const line = document.createElement("div");
+      line.className = "line";
+      line.append(link, status);
+      if (post.alike) {
+        const alike = document.createElement("span");  // near-identical posts, shown as this one
+        alike.className = "badge alike";
+        alike.textContent = box.dataset.alikeLabel.replace("{count}", post.alike + 1);
+        line.append(alike);
       }
-      if (post.answered) item.append(answeredButton(post));
+      const answer = document.createElement("div");
+      answer.className = "line";
+      const excerpt = document.createElement("span");
+      excerpt.className = "excerpt";
+      excerpt.textContent = post.answer || post.excerpt;
+      answer.append(excerpt);
+      if (post.answered) answer.append(answeredButton(post));
+      item.append(line, answer);
       list.append(item);
     }
     box.hidden = results.length === 0;
