@@ -42,7 +42,7 @@ class SynonymSet(models.Model):
     words = models.CharField(
         _("words"),
         max_length=300,
-        help_text=_("Words that mean the same here, separated by / or spaces, e.g. 宿舍/寝室."),
+        help_text=_("Words that mean the same here, separated by /, e.g. 宿舍/寝室 or 失物招领/lost and found."),
     )
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -55,4 +55,4 @@ class SynonymSet(models.Model):
         return " / ".join(self.word_list())
 
     def word_list(self):
-        return [word for word in self.words.replace("／", "/").replace("/", " ").split() if word]
+        return [word.strip() for word in self.words.replace("／", "/").split("/") if word.strip()]

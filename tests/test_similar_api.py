@@ -36,7 +36,9 @@ def test_it_finds_the_matching_post_first(client, wall):
     assert results[0]["id"] == water.page.pk
     assert results[0]["url"] == water.page.url
     assert results[0]["status"] == "replied" and results[0]["answered"] is True
-    assert set(results[0]) == {"id", "title", "url", "score", "excerpt", "status", "status_label", "answered", "alike"}
+    fields = {"id", "title", "url", "score", "excerpt", "status", "status_label", "answered", "alike", "answer"}
+    assert set(results[0]) == fields
+    assert results[0]["answer"] == "三号楼宿舍热水不稳定，希望尽快解决。"  # its public reply (the fixture says so)
     scores = [result["score"] for result in results]
     assert scores == sorted(scores, reverse=True)
 

@@ -10,9 +10,9 @@ DEFAULT_SETS = [
     "电动车/电瓶车/电单车",
     "无线网/无线网络/wifi/wi-fi",
     "热水/洗澡水",
-    "涨价/价格上涨/变贵/太贵",
+    "涨价/价格上涨/变贵/太贵/贵了",
     "校园网/网络/网速",
-    "断网/断线/掉线/没网",
+    "断网/断线/掉线/断开/没网",
     "空调/冷气",
     "食堂/饭堂/餐厅",
     "停水/没水",
@@ -30,6 +30,14 @@ DEFAULT_SETS = [
     "外卖/送餐",
     "垃圾/垃圾桶",
     "噪音/太吵/吵闹",
+    "老鼠/耗子",
+    "失物招领/丢失/捡到/lost and found",
+    "看病/就医/就诊/看医生",
+    "半夜/深夜/夜间",
+    "关门/闭馆/开放时间",
+    "期末/考试周",
+    "长跑/1000米/800米",
+    "打印/复印/打印店",
 ]
 
 
@@ -49,7 +57,7 @@ class Migration(migrations.Migration):
             name='SynonymSet',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.CharField(help_text='Words that mean the same here, separated by / or spaces, e.g. 宿舍/寝室.', max_length=300, verbose_name='words')),
+                ('words', models.CharField(help_text='Words that mean the same here, separated by /, e.g. 宿舍/寝室 or 失物招领/lost and found.', max_length=300, verbose_name='words')),
                 ('is_active', models.BooleanField(default=True, verbose_name='in use')),
             ],
             options={
