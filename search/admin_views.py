@@ -1,5 +1,6 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -8,7 +9,7 @@ from wall.admin_forms import LedgerForm
 from wall.admin_views.base import header
 from wall.models import Unit
 
-from . import hot_topics
+from . import hot_topics, learning
 from .backends import get_backend
 
 
@@ -54,3 +55,26 @@ def _bars(terms):
 def _cluster(title, post_ids, shown=10):
     links = [(post_id, reverse("wall_admin:post", args=[post_id])) for post_id in post_ids[:shown]]
     return {"title": title, "count": len(post_ids), "links": links, "more": len(post_ids) - len(links)}
+
+
+def synonym_proposals(request):
+    """Pairs of words the wall's visitors used for each other (search.learning), for editors to take
+    into the thesaurus or turn down."""
+    if not roles.is_editor(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        words = (request.POST.get("first", ""), request.POST.get("second", ""))
+        proposed = {proposal.words for proposal in learning.proposals()}
+        if words in proposed:
+            accepted = request.POST.get("decision") == "accept"
+            learning.decide(words, accept=accepted)
+            message = (
+                _("“%(words)s” is in the thesaurus now.") if accepted else _("“%(words)s” will not be proposed again.")
+            )
+            messages.success(request, message % {"words": " / ".join(words)})
+        return redirect("search_synonym_proposals")
+    return render(
+        request,
+        "search/admin/synonym_proposals.html",
+        {"proposals": learning.proposals(), **header(_("Proposed synonyms"), "list-ul")},
+    )

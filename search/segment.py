@@ -64,6 +64,12 @@ def words(text):
     return [token for token in _jieba().cut_for_search(normalize(text)) if _TOKEN.fullmatch(token)]
 
 
+def plain_words(text):
+    """jieba's words of text in its precise mode (each character in one word), normalised, without
+    punctuation or spaces: how a sentence is told apart from another word by word."""
+    return [token for token in _jieba().lcut(normalize(text)) if _TOKEN.fullmatch(token)]
+
+
 def chars(text):
     return [char for run in _HAN_RUN.findall(normalize(text)) for char in run]
 

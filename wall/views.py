@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wall import busy, ratelimit, reports, stats
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
 from wall.models import AnswerReused, Follow, Kind, Post, PostPhoto, StatisticsSettings, TransitionError
-from wall.params import parse_slug
+from wall.params import parse_slug, parse_text
 from wall.projection import is_photo_public, is_public
 
 # The same title and text again from the same browser within this many seconds is the same post.
@@ -218,7 +218,7 @@ def answer_reused(request, page_id):
     post = _post_on_wall(page_id)
     counted = request.session.get("answers_reused", [])
     if page_id not in counted and ratelimit.allow_web_write(request, "action"):
-        AnswerReused.objects.create(post=post)
+        AnswerReused.objects.create(post=post, wording=parse_text(request.POST.get("wording")))
         request.session["answers_reused"] = [*counted, page_id][-REMEMBERED_ANSWERS:]
     messages.success(request, _("Glad an earlier answer helped: nothing was posted."))
     return redirect(post.page.url)

@@ -68,7 +68,8 @@
   }
 
   // "My question is answered": nothing is posted; the post is counted as having spared a question,
-  // and its page opens. A form of its own, sent from outside the post form, so no draft goes with it.
+  // and its page opens. A form of its own, sent from outside the post form: of the draft only the
+  // title goes with it, the visitor's wording for what the post is about (editors learn synonyms from it).
   function answeredButton(post) {
     const button = document.createElement("button");
     button.type = "button";
@@ -80,6 +81,11 @@
       form.action = box.dataset.answeredUrl.replace(/0\/$/, post.id + "/");
       form.hidden = true;
       form.append(input.form.querySelector("[name=csrfmiddlewaretoken]").cloneNode());
+      const wording = document.createElement("input");
+      wording.type = "hidden";
+      wording.name = "wording";
+      wording.value = input.value.trim();
+      form.append(wording);
       document.body.append(form);
       form.submit();
     });

@@ -725,10 +725,12 @@ class Follow(models.Model):
 
 class AnswerReused(models.Model):
     """Someone about to post read this post's answer instead and said so ("我的问题已解决" under the
-    suggestions on the submit form). Who it was is not kept: only that it happened, and when."""
+    suggestions on the submit form). Who it was is not kept: only that it happened, when, and the
+    title they had typed, which says in their words what the post is about (search.learning)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reuses", verbose_name=_("post"))
     created_at = models.DateTimeField(default=timezone.now)
+    wording = models.CharField(_("title typed"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("answer reused")
