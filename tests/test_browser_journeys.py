@@ -9,7 +9,7 @@ import pytest
 
 from tests import browser
 from tests.factories import image_bytes, make_category, make_editor, make_handler, make_kind, make_unit, make_user
-from wall.models import Post
+from wall.models import AnswerReused, Post
 
 # Transactional (the live server reads what the test writes), with the pages the migrations made restored after each.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -206,6 +206,7 @@ def test_while_the_title_is_typed_similar_answered_posts_show_up_and_spare_a_pos
     text = phone.locator("main").inner_text()
     assert "这次没有提交新诉求" in text and "已有 1 人在这里找到答案" in text
     assert Post.objects.count() == posts_before
+    assert AnswerReused.objects.get().wording == "热水器不出热水怎么办"  # their words, for the thesaurus
 
 
 def test_on_a_phone_the_similar_box_stays_small_and_shows_alike_posts_as_one(world, phone):
