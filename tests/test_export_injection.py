@@ -102,3 +102,17 @@ def test_it_prefixes_only_text_a_spreadsheet_would_run():
     assert reports.safe_cell(-0.5) == -0.5
     assert reports.safe_cell(None) is None
     assert reports.safe_cell("") == ""
+
+
+def test_wagtails_own_site_history_csv_keeps_a_posters_page_title_as_text(client, django_capture_on_commit_callbacks):
+    unit, editor = make_unit("后勤管理处"), make_editor()
+    with django_capture_on_commit_callbacks(execute=True):
+        post = make_accepted_post(editor, unit, title=HOSTILE_TITLES[0])
+        post.publish(editor)
+    post.page.save_revision(user=editor, log_action=True)  # the page's history now names its title
+    client.force_login(make_user(is_superuser=True))
+    response = client.get(reverse("wagtailadmin_reports:site_history"), {"export": "csv"})
+    content = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(content)) for cell in row]
+    assert "'" + HOSTILE_TITLES[0] in cells
+    assert not any(cell.startswith(DANGEROUS) for cell in cells)

@@ -36,6 +36,15 @@ def safe_cell(value):
     return value
 
 
+def guard_wagtail_exports():
+    """Wagtail's own spreadsheets (site history, aging pages) write page titles, which posters wrote,
+    into CSV as they are: every text cell of them goes through safe_cell too."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    formats = {SpreadsheetExportMixin.FORMAT_CSV: safe_cell, SpreadsheetExportMixin.FORMAT_XLSX: safe_cell}
+    SpreadsheetExportMixin.custom_value_preprocess = {**SpreadsheetExportMixin.custom_value_preprocess, str: formats}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
