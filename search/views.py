@@ -59,6 +59,7 @@ def search(request):
         context["total"] = results.total
         context["capped"] = results.capped
         context["ranked"] = results.ranked
+        context["more"] = results.more
         context["degraded"] = results.degraded
         context["facets"] = _facet_choices(results.facets, filters, query)
         # A paginator for the page links only; the hits are already this page's.

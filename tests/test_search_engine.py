@@ -297,3 +297,18 @@ def test_it_segments_with_the_campus_dictionary():
     assert "后勤管理处" in segment.words("后勤管理处的电话")
     assert segment.bigrams("宿舍热水") == ["宿舍", "舍热", "热水"]
     assert segment.chars("a热b水") == ["热", "水"]
+
+
+def test_a_query_of_common_words_alone_ranks_their_newest_and_counts_so_far(publish, monkeypatch, client):
+    for name, value in (("COMMON_HOLDERS", 3), ("SCORED_AT_MOST", 2), ("COUNTED_AT_MOST", 3)):
+        monkeypatch.setattr(f"search.backends.embedded.{name}", value)
+    monkeypatch.setattr("search.backends.postgres.SEARCH_ROWS", 2)
+    boiler = publish("锅炉房热水不热")  # the oldest
+    newest = [publish(f"热水问题第{n}次") for n in range(5)][-2:]
+
+    every = search("热水")
+    assert {hit.page_id for hit in every.hits} <= {boiler.page_id, *(post.page_id for post in newest)}
+    assert (every.total, every.more) == (3, True)
+    assert "超过 3 条" in client.get("/search/", {"q": "热水"}).content.decode()
+    # A telling word is never cut by age: the old post that has it comes first.
+    assert found("锅炉房 热水")[0] == boiler.page_id

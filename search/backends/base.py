@@ -40,6 +40,8 @@ class SearchResults:
     # True when more posts match than were ranked: the pages then show the best `ranked` of the total.
     capped: bool = False
     ranked: int = 0
+    # True when even more posts match than total says: it was counted no further.
+    more: bool = False
 
 
 class SearchUnavailable(Exception):

@@ -48,11 +48,17 @@ FEWEST_TOKENS = 4
 SIMILAR_CANDIDATES = 50
 
 # The search page ranks what the similar box ranks, by the same scorer: candidates from the index by
-# the query's rarer strong tokens (a word or a bigram; see _without_common), best first by BM25 there,
+# the query's telling strong tokens (a word or a bigram; see _telling), best first by BM25 there,
 # and the best RERANKED of them put in order on every token, characters included, as similar() does.
 # Filters and facets apply to the best SEARCH_CANDIDATES; the total counts every matching post.
-SEARCH_CANDIDATES = 500
+SEARCH_CANDIDATES = 300
 RERANKED = 100
+# Candidates hold a telling token of the query (see _telling). When its rarest token is common
+# (为什么 on a million posts), BM25 would have to score every post holding it: the page then ranks
+# the newest SCORED_AT_MOST of those, best first. A query with a telling word is never cut so, so
+# an old exact answer is always among its candidates. Totals are counted up to COUNTED_AT_MOST.
+SCORED_AT_MOST = 3_000
+COUNTED_AT_MOST = 20_000
 BATCH_SIZE = 500
 
 
@@ -119,14 +125,21 @@ class EmbeddedBackend(SearchBackend):
         fulltext = _fulltext()
         rows = with_coord(fulltext.search_rows(terms, {}, SEARCH_CANDIDATES), parts)
         facets = {name: _facet(rows, name, filters) for name in FACETS}
-        total = fulltext.count_matching(terms, filters)
+        total = fulltext.count_matching(terms, filters, COUNTED_AT_MOST)
         if filters and len(rows) >= SEARCH_CANDIDATES:  # the best of all may hide the best that pass
             rows = with_coord(fulltext.search_rows(terms, filters, SEARCH_CANDIDATES), parts)
         rows = [row for row in rows if _passes(row, filters)]
         per_page = min(at_least_one(per_page), MAX_PER_PAGE)
         start = (at_least_one(page) - 1) * per_page
         hits = _hits(rows[start : start + per_page], terms)
-        return SearchResults(total=total, hits=hits, facets=facets, capped=total > len(rows), ranked=len(rows))
+        return SearchResults(
+            total=min(total, COUNTED_AT_MOST),
+            hits=hits,
+            facets=facets,
+            capped=total > len(rows),
+            ranked=len(rows),
+            more=total > COUNTED_AT_MOST,
+        )
 
     def similar(self, text, limit=5, exclude_page_id=None):
         terms = thesaurus.expand(segment.query_terms(text), text)
@@ -155,6 +168,22 @@ def _restriction(filters):
     where = " AND ".join(f"{columns[name]} = %s" for name in filters)
     # Column names from FACETS (clean_filters refuses any other), values as parameters.
     return f"AND rowid IN (SELECT page_id FROM search_indexedpage WHERE {where})", list(filters.values())  # noqa: S608
+
+
+def _telling(terms, holders):
+    """The tokens of terms that tell posts apart (held by at most COMMON_HOLDERS questions); if none
+    does, the rarest while the posts holding them stay within SCORED_AT_MOST (one at least). The
+    search page's candidates hold one of them."""
+    tokens = terms.words + terms.chars + terms.bigrams
+    keep = {token for token in tokens if holders.get(token, 0) <= COMMON_HOLDERS}
+    if not keep:
+        holding = 0
+        for token in sorted(set(tokens), key=lambda token: holders.get(token, 0)):
+            holding += holders.get(token, 0)
+            if keep and holding > SCORED_AT_MOST:
+                break
+            keep.add(token)
+    return segment.Terms(*(tuple(t for t in kind if t in keep) for kind in (terms.words, terms.chars, terms.bigrams)))
 
 
 def _entry(document):
@@ -326,8 +355,11 @@ class _SQLiteFullText:
         every token by similar()'s scorer (questions), plus the reply's BM25.
         """
         holders, total = self._document_counts(_tokens(terms))
-        cut = _without_common(terms.strong, holders)
+        cut = _telling(terms.strong, holders)
         restrict, parameters = _restriction(filters)
+        if sum(holders.get(token, 0) for token in _tokens(cut)) > SCORED_AT_MOST:
+            oldest = self._nth_newest("search_fulltext", _question_match(cut), SCORED_AT_MOST)
+            restrict, parameters = f"{restrict} AND rowid >= %s", [*parameters, oldest]
         question, reply = {}, {}
         for table, match, bm25, found in (
             ("search_fulltext", _question_match(cut), _SEARCH_BM25, question),
@@ -349,19 +381,32 @@ class _SQLiteFullText:
             scores[row["id"]] = row["score"] + REPLIES * reply.get(row["id"], 0.0)
         return result_rows(best, scores, {row["id"] for row in reranked})
 
-    def count_matching(self, terms, filters):
-        """How many pages hold a strong token of terms, in the question or a reply, and pass filters."""
+    def count_matching(self, terms, filters, at_most):
+        """How many pages hold a strong token of terms, in the question or a reply, and pass filters;
+        counted up to at_most + 1 (more than at_most, then)."""
         restrict, parameters = _restriction(filters)
         strong = terms.strong
-        sql = f"""
-            SELECT COUNT(*) FROM (
-                SELECT rowid FROM search_fulltext WHERE search_fulltext MATCH %s {restrict}
-                UNION SELECT rowid FROM search_fulltext_reply WHERE search_fulltext_reply MATCH %s {restrict}
-            )
-        """  # noqa: S608 - only constants are formatted in
+        question = f"SELECT rowid FROM search_fulltext WHERE search_fulltext MATCH %s {restrict}"  # noqa: S608
+        reply = f"SELECT rowid FROM search_fulltext_reply WHERE search_fulltext_reply MATCH %s {restrict}"  # noqa: S608
+        arguments = ([_question_match(strong), *parameters], [_reply_match(strong), *parameters])
         with connection.cursor() as cursor:
-            cursor.execute(sql, [_question_match(strong), *parameters, _reply_match(strong), *parameters])
+            # Each side first, read no further than needed: a union dedups in a temporary table,
+            # which would hold every match of a common word.
+            for sql, values in zip((question, reply), arguments, strict=True):
+                cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s)", [*values, at_most + 1])  # noqa: S608
+                if cursor.fetchone()[0] > at_most:
+                    return at_most + 1
+            cursor.execute(f"SELECT COUNT(*) FROM ({question} UNION {reply})", [*arguments[0], *arguments[1]])  # noqa: S608
             return cursor.fetchone()[0]
+
+    def _nth_newest(self, table, match, n):
+        """The id of the n-th newest page matching in table (FTS5 reads its matches newest first
+        without scoring them); 0 if fewer match."""
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, n - 1])
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     def similar_rows(self, terms, limit, exclude_page_id):
         """The questions (titles and texts; not replies) that share the most with terms.

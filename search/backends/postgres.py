@@ -130,11 +130,16 @@ class PostgresFullText:
             question = _Query(cursor, SEARCHED_QUESTION, terms, SEARCH_WEIGHTS, "question")
             reply = _Query(cursor, REPLY, terms, SEARCH_WEIGHTS, "reply")
             strong = set(_lexemes(terms.strong))
+            rarest = question.rarest(SEARCH_ROWS, among=strong)
             matches = {
-                "question_match": _tsquery(question.rarest(SEARCH_ROWS, among=strong)),
+                "question_match": _tsquery(rarest),
                 "reply_match": _tsquery(reply.rarest(SEARCH_ROWS, among=strong)),
+                "oldest": 0,
             }
-            where = "doc.vector @@ %({0})s::tsquery " + restrict
+            # Even the rarest is common (什么 on a big wall): its newest SEARCH_ROWS, as on SQLite.
+            if sum(question.holders[lexeme] for lexeme in rarest) > SEARCH_ROWS:
+                matches["oldest"] = _nth_newest(cursor, QUESTION, matches["question_match"], SEARCH_ROWS)
+            where = "doc.vector @@ %({0})s::tsquery AND doc.page_id >= %(oldest)s " + restrict
             sql = f"""
                 WITH question AS ({question.scores(where.format("question_match"))}
                 ), reply AS ({reply.scores(where.format("reply_match"))})
@@ -151,18 +156,20 @@ class PostgresFullText:
         # One scale for all of them: BM25 on every token, no second pass.
         return result_rows(list(scores), scores, set(scores))
 
-    def count_matching(self, terms, filters):
-        """How many pages hold a strong token of terms, in the question or a reply, and pass filters."""
-        strong = list(_lexemes(terms.strong))
+    def count_matching(self, terms, filters, at_most):
+        """As on SQLite: how many pages hold a strong token of terms and pass filters, up to at_most + 1."""
         restrict, parameters = _restriction(filters)
         sql = f"""
             SELECT COUNT(*) FROM (
                 SELECT page_id FROM search_fulltext doc WHERE vector @@ %(strong)s::tsquery {restrict}
                 UNION SELECT page_id FROM search_fulltext_reply doc WHERE vector @@ %(strong)s::tsquery {restrict}
+                LIMIT %(at_most)s
             ) AS matching
         """  # noqa: S608 - only constants are formatted in
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"strong": _tsquery(strong), **parameters})
+            cursor.execute(
+                sql, {"strong": _tsquery(list(_lexemes(terms.strong))), "at_most": at_most + 1, **parameters}
+            )
             return cursor.fetchone()[0]
 
     def similar_rows(self, terms, limit, exclude_page_id):
@@ -293,6 +300,17 @@ def _restriction(filters):
     parameters = {f"filter_{name}": value for name, value in filters.items()}
     # Column names from FACETS (clean_filters refuses any other), values as parameters.
     return f"AND doc.page_id IN (SELECT page_id FROM search_indexedpage WHERE {where})", parameters  # noqa: S608
+
+
+def _nth_newest(cursor, source, match, n):
+    """The id of the n-th newest page of source that match (a tsquery) finds; 0 if fewer do. For a
+    common lexeme the planner walks the primary key backwards and stops there."""
+    cursor.execute(
+        f"SELECT page_id FROM {source.table} WHERE vector @@ %s::tsquery ORDER BY page_id DESC OFFSET %s LIMIT 1",  # noqa: S608
+        [match, n - 1],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _lock(cursor):
