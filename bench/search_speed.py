@@ -9,8 +9,11 @@ with a word or two taken from them, and prints p50/p95/max per size. Also the re
 segmenter adds to a process.
 
     .venv/bin/python bench/search_speed.py [--sizes 10000 100000] [--var-dir DIR] [--queries 500]
+    .venv/bin/python bench/search_speed.py --engine --sizes 100000 1000000 --var-dir DIR
 
-With --var-dir a second run reuses the wall and only tops up to the next size.
+With --var-dir a second run reuses the wall and only tops up to the next size. --engine fills the
+index alone (no pages: a million documents in a few minutes instead of hours through the import)
+and times the backend's search() and similar() without HTTP.
 """
 
 import argparse
@@ -171,28 +174,6 @@ def _cached_list(cached):
     return lambda text: list(cached(text))
 
 
-def measure_engine(size, questions, rng, count):
-    from search import segment
-    from search.backends import get_backend
-
-    backend = get_backend()
-    similar = [rng.choice(questions) for _ in range(count)]
-    searches = []
-    for question in rng.sample(questions, count):
-        words = segment.words(question)
-        searches.append(" ".join(rng.sample(words, min(2, len(words)))))
-    backend.similar(similar[0])
-    for name, ask, queries in (("similar", backend.similar, similar), ("search", backend.search, searches)):
-        times = []
-        for query in queries:
-            started = time.perf_counter()
-            ask(query)
-            times.append(1000 * (time.perf_counter() - started))
-        times.sort()
-        p95 = times[int(0.95 * len(times)) - 1]
-        print(f"  {name:12} p50 {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   max {times[-1]:6.1f} ms")
-
-
 def post_line(questions, rng, now):
     title = rng.choice(questions)
     created = now - timedelta(days=rng.uniform(1, 3 * 365))
@@ -210,24 +191,45 @@ def post_line(questions, rng, now):
 
 
 def measure(size, questions, rng, count):
+    """Through Django's test client: GET /api/v1/similar and GET /search/, as a visitor asks."""
     from django.test import Client
 
+    client = Client()
+
+    def asker(path):
+        def ask(query):
+            response = client.get(path, {"q": query})
+            assert response.status_code == 200, (path, query, response.status_code)
+
+        return ask
+
+    timed([("similar", asker("/api/v1/similar")), ("search page", asker("/search/"))], questions, rng, count)
+
+
+def measure_engine(size, questions, rng, count):
+    """The backend alone: similar() and search(), without HTTP, pages or templates."""
+    from search.backends import get_backend
+
+    backend = get_backend()
+    timed([("similar", backend.similar), ("search", backend.search)], questions, rng, count)
+
+
+def timed(askers, questions, rng, count):
+    """p50/p95/max of each (name, ask): similar with whole questions, searches with a word or two of one."""
     from search import segment
 
-    client = Client()
     similar = [rng.choice(questions) for _ in range(count)]
     searches = []
     for question in rng.sample(questions, count):
         words = segment.words(question)
         searches.append(" ".join(rng.sample(words, min(2, len(words)))))
-    client.get("/api/v1/similar", {"q": similar[0]})  # the first request loads the segmenter
-    for name, path, queries in (("similar", "/api/v1/similar", similar), ("search page", "/search/", searches)):
+    askers[0][1](similar[0])  # the first question loads the segmenter
+    for (name, ask), queries in zip(askers, (similar, searches), strict=True):
         times = []
         for query in queries:
             started = time.perf_counter()
-            response = client.get(path, {"q": query})
+            ask(query)
             times.append(1000 * (time.perf_counter() - started))
-            assert response.status_code == 200, (path, query, response.status_code)
         times.sort()
         p95 = times[int(0.95 * len(times)) - 1]
         print(f"  {name:12} p50 {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   max {times[-1]:6.1f} ms")

@@ -1,26 +1,14 @@
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from wall import roles
+from wall.viewsets import EditorsOnly
 
 from .models import SynonymSet
 
-
-class EditorsOnly(BasePermissionPolicy):
-    """Editors keep the thesaurus, as they keep kinds and categories (wall.moderate_post)."""
-
-    def user_has_permission(self, user, action):
-        return roles.is_editor(user)
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.with_perm("wall.moderate_post", backend=roles.GROUP_PERMISSIONS)
-
-
 # Registered before the viewset is, as Wagtail requires; wagtail_hooks imports this module first thing.
+# Editors keep the thesaurus, as they keep kinds and categories.
 register_permission_policy(SynonymSet, EditorsOnly(SynonymSet))
 
 

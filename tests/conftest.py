@@ -17,3 +17,7 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# One test, every search backend (tests/search_backends.py): for the modules that ask for them.
+from tests.search_backends import each_backend, elasticsearch_server, people, publish  # noqa: E402, F401

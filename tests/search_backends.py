@@ -1,6 +1,7 @@
 """One test, every search backend: `each_backend` runs a test on the embedded index (on whichever
 database the suite runs on, SQLite or PostgreSQL) and on Elasticsearch (osmem, tests/elastic.py),
-and `found` / `similar` ask whichever is configured, as the search page and the similar box do."""
+`publish` puts a post on the wall and in that index, and `found` / `similar` ask whichever is
+configured, as the search page and the similar box do."""
 
 import uuid
 
@@ -9,6 +10,7 @@ import pytest
 from search.backends import _load, get_backend
 from search.backends.elastic import ElasticsearchBackend
 from tests import elastic
+from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +33,29 @@ def each_backend(request, settings):
     yield backend
     _load.cache_clear()
     backend.client.indices.delete(index=f"{backend.alias}-*")
+
+
+@pytest.fixture
+def people():
+    unit = make_unit("后勤管理处")
+    return make_editor(), make_handler(unit), unit
+
+
+@pytest.fixture
+def publish(each_backend, people, django_capture_on_commit_callbacks):
+    """publish(title, body, reply=None) -> the page id of a post on the wall, indexed on commit."""
+    editor, handler, unit = people
+
+    def publish(title, body="详情见标题。", reply=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            post = make_accepted_post(editor, unit, title=title, body=body)
+            if reply:
+                post.reply(handler, reply, is_public=True)
+            post.publish(editor)
+        post.refresh_from_db()
+        return post.page_id
+
+    return publish
 
 
 def _fresh():

@@ -43,8 +43,8 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(scope="session")
-def elasticsearch_url():
-    yield from elastic.server_url()
+def elasticsearch_url(elasticsearch_server):
+    return elasticsearch_server  # one server for the session (tests/search_backends.py)
 
 
 def use_elasticsearch(settings, url, timeout=5.0):

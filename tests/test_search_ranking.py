@@ -2,33 +2,9 @@
 same scorer as the similar box, over every matching post, and words typed apart raise a post that
 has them all without hiding one that has some."""
 
-import pytest
-
-from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
-from tests.search_backends import each_backend, elasticsearch_server, found, search, similar  # noqa: F401
+from tests.factories import make_accepted_post
+from tests.search_backends import found, search, similar
 from wall.publishing import publish_many
-
-
-@pytest.fixture
-def people():
-    unit = make_unit("后勤管理处")
-    return make_editor(), make_handler(unit), unit
-
-
-@pytest.fixture
-def publish(each_backend, people, django_capture_on_commit_callbacks):  # noqa: F811
-    editor, handler, unit = people
-
-    def publish(title, body="详情见标题。", reply=None):
-        with django_capture_on_commit_callbacks(execute=True):
-            post = make_accepted_post(editor, unit, title=title, body=body)
-            if reply:
-                post.reply(handler, reply, is_public=True)
-            post.publish(editor)
-        post.refresh_from_db()
-        return post.page_id
-
-    return publish
 
 
 def test_words_typed_apart_raise_a_post_with_all_of_them_and_keep_those_with_some(publish):

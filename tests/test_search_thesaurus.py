@@ -2,26 +2,11 @@
 editors keep the list in the admin and an edit counts at the next search, and a query that names no
 word of the list is ranked exactly as before."""
 
-import pytest
 from django.urls import reverse
 
 from search.models import SynonymSet
-from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
-from tests.search_backends import each_backend, elasticsearch_server, found, search, similar  # noqa: F401
-
-
-@pytest.fixture
-def publish(each_backend, django_capture_on_commit_callbacks):  # noqa: F811
-    editor, unit = make_editor(), make_unit("后勤管理处")
-
-    def publish(title, body="详情见标题。"):
-        with django_capture_on_commit_callbacks(execute=True):
-            post = make_accepted_post(editor, unit, title=title, body=body)
-            post.publish(editor)
-        post.refresh_from_db()
-        return post.page_id
-
-    return publish
+from tests.factories import make_editor, make_handler, make_unit
+from tests.search_backends import found, search, similar
 
 
 def test_it_ships_with_campus_synonyms(publish):

@@ -72,16 +72,24 @@ class CalendarDayViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class NotificationPermissionPolicy(BasePermissionPolicy):
-    """Only wall.notify writes notifications. Editors may read them and retry failed ones."""
+class EditorsOnly(BasePermissionPolicy):
+    """Editors (wall.moderate_post) may take `actions` (every action if None), nobody else any."""
+
+    actions = None
 
     def user_has_permission(self, user, action):
-        return action == "view" and roles.is_editor(user)
+        return (self.actions is None or action in self.actions) and roles.is_editor(user)
 
     def users_with_any_permission(self, actions):
-        if "view" not in actions:
+        if self.actions is not None and not set(actions) & self.actions:
             return get_user_model().objects.none()
         return get_user_model().objects.with_perm("wall.moderate_post", backend=roles.GROUP_PERMISSIONS)
+
+
+class NotificationPermissionPolicy(EditorsOnly):
+    """Only wall.notify writes notifications. Editors may read them and retry failed ones."""
+
+    actions = {"view"}
 
 
 # Registered before the viewset is, as Wagtail requires; wagtail_hooks imports this module first thing.
