@@ -430,12 +430,15 @@ def _search_query(text, synonyms=()):
 
 
 def _similar_query(text, synonyms=()):
+    """Characters lead (at least 30% shared); a post that says a thesaurus synonym instead (老鼠 for
+    耗子) matches through the synonym's bigrams."""
     chars = _matching(text, _chars(SIMILAR_CHARS), minimum_should_match=SIMILAR_MINIMUM_SHOULD_MATCH)
+    alike = [_matching(synonym, SIMILAR_CHARS) for synonym in synonyms]
+    if alike:
+        chars = Q("bool", should=[chars, *alike], minimum_should_match=1)
     if not _has_strong_tokens(text):
         return chars
-    bigrams = [_matching(text, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS)]
-    bigrams += [_matching(synonym, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS) for synonym in synonyms]
-    return Q("bool", must=[chars], should=bigrams)
+    return Q("bool", must=[chars], should=[_matching(text, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS)])
 
 
 def _filtered(filters):
