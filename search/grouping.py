@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 
 from search import segment
+from wall.models import Post
 
 ALIKE = 0.8
-ANSWERED = ("replied", "closed")  # wall.models.Post.ANSWERED, as the index stores statuses
 
 _SIGNS = re.compile(r"[^\w]+")
 
@@ -33,7 +33,7 @@ def grouped(hits):
 
 
 def _one(members):
-    leader = next((hit for hit in members if hit.status in ANSWERED), members[0])
+    leader = next((hit for hit in members if hit.status in Post.ANSWERED), members[0])
     others = tuple(hit.page_id for hit in members if hit is not leader)
     return replace(leader, alike=others) if others else leader
 
