@@ -1,12 +1,26 @@
+import importlib
+
 import pytest
 from django.core.management import call_command
 
 
 @pytest.fixture(autouse=True)
 def site(db, settings, tmp_path):
-    """Every test gets the home page, the wall and the role groups, and its own media folder."""
+    """Every test gets the home page, the wall and the role groups, the default thesaurus, and its
+    own media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("setup_site", verbosity=0)
+    default_thesaurus()
+
+
+def default_thesaurus():
+    """The synonym sets the migration writes: a test that commits (TransactionTestCase) empties every
+    table when it ends, so later tests would otherwise search without them."""
+    from search.models import SynonymSet
+
+    if not SynonymSet.objects.exists():
+        defaults = importlib.import_module("search.migrations.0006_synonyms").DEFAULT_SETS
+        SynonymSet.objects.bulk_create(SynonymSet(words=words) for words in defaults)
 
 
 @pytest.fixture(autouse=True)
