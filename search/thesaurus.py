@@ -10,9 +10,10 @@ from search import segment
 from search.models import SynonymSet
 
 
-def expand(terms, text):
-    """terms (segment.Terms of text) with the words and bigrams of every synonym of a word text holds."""
-    synonyms = synonyms_of(text)
+def expand(terms, text, sets=None):
+    """terms (segment.Terms of text) with the words and bigrams of every synonym of a word text holds
+    (sets: active_sets(), when the caller expands several texts)."""
+    synonyms = synonyms_of(text, sets)
     words = [word for synonym in synonyms for word in segment.words(synonym)]
     bigrams = [bigram for synonym in synonyms for bigram in segment.bigrams(synonym)]
     return segment.Terms(
@@ -22,11 +23,11 @@ def expand(terms, text):
     )
 
 
-def synonyms_of(text):
+def synonyms_of(text, sets=None):
     """The words of the active synonym sets that text names, but not in text itself."""
     normal = segment.normalize(text)
     found = []
-    for words in active_sets():
+    for words in active_sets() if sets is None else sets:
         if any(word in normal for word in words):
             found.extend(word for word in words if word not in normal)
     return list(dict.fromkeys(found))

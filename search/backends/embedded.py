@@ -116,11 +116,14 @@ class EmbeddedBackend(SearchBackend):
 
     def search(self, query, filters=None, page=1, per_page=20):
         filters = clean_filters(filters)
-        terms = thesaurus.expand(segment.query_terms(query), query)
+        sets = thesaurus.active_sets()  # read once for the query and each of its parts
+        terms = thesaurus.expand(segment.query_terms(query), query, sets)
         if not terms:
             return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
         typed_apart = segment.normalize(query).split()
-        parts = [thesaurus.expand(segment.query_terms(part), part) for part in typed_apart]
+        # Only words typed apart raise a post that has them all (with_coord); one run of text needs none.
+        typed_apart = typed_apart if len(typed_apart) > 1 else []
+        parts = [thesaurus.expand(segment.query_terms(part), part, sets) for part in typed_apart]
         parts = [part for part in parts if part]
         fulltext = _fulltext()
         rows = with_coord(fulltext.search_rows(terms, {}, SEARCH_CANDIDATES), parts)
@@ -348,7 +351,7 @@ class _SQLiteFullText:
 
     def search_rows(self, terms, filters, limit):
         """The best `limit` pages for terms that pass filters, best first, each a dict of _FIELDS'
-        fields, "text" (its title, text and replies, normalised) and "reranked".
+        fields, "text" (its title, text and replies) and "reranked".
 
         Candidates match a strong token (see Terms.strong) of the rarer ones, in the question or a
         reply, and come best first by FTS5's BM25 there; the best RERANKED are scored again on

@@ -40,7 +40,7 @@ FIELDS = {
 
 
 def result_rows(ids, scores, reranked):
-    """The pages ids, in that order, as dicts of FIELDS with their text (normalised) for with_coord()."""
+    """The pages ids, in that order, as dicts of FIELDS with their text for with_coord()."""
     pages = IndexedPage.objects.in_bulk(ids)
     rows = []
     for page_id in ids:
@@ -52,7 +52,7 @@ def result_rows(ids, scores, reranked):
             id=page_id,
             score=scores[page_id],
             reranked=page_id in reranked,
-            text=segment.normalize(f"{page.title}\n{page.body}\n{page.replies}"),
+            text=f"{page.title}\n{page.body}\n{page.replies}",
         )
         rows.append(row)
     return rows
@@ -62,7 +62,8 @@ def with_coord(rows, parts):
     """rows (best first, with their page's text) scored again by the share of parts each holds, best first."""
     if len(parts) > 1:
         for row in rows:
-            held = sum(_holds(row["text"], part.strong) for part in parts)
+            text = segment.normalize(row["text"])  # only here: most queries are one run of text
+            held = sum(_holds(text, part.strong) for part in parts)
             row["score"] *= (held / len(parts)) ** COORD_POWER
     # The reranked ones first: the rest were scored by the index alone, on another scale.
     return sorted(rows, key=lambda row: (not row["reranked"], -row["score"], -row["id"]))
