@@ -2,7 +2,7 @@
 
 Fills a throwaway database with generated posts spread over 5 years and 40 units (replies on time
 and late, closures, ratings, reopens, transfers and co-handling in realistic shares), then times
-wall.stats.by_unit (the ranking's figures, uncached) and the whole admin ranking page (figures,
+stats.figures.by_unit (the ranking's figures, uncached) and the whole admin ranking page (figures,
 trend, categories, charts, template), cold and from the cache of a finished period.
 
     .venv/bin/python bench/stats_speed.py [--posts 1000000] [--keep var/stats1m]
@@ -118,12 +118,12 @@ def timed(function, repeat):
 
 def count_rollup():
     """Count the daily figures of every stale day (all of them after a fill): the one-off cost."""
-    from wall import stats
-    from wall.models import StaleDay
+    from stats import periods, rollup
+    from stats.models import StaleDay
 
     days = StaleDay.objects.count()
     started = time.monotonic()
-    stats.refresh(stats.custom_period(stats.local_today() - timedelta(days=YEARS * 366), stats.local_today()))
+    rollup.refresh(periods.custom_period(periods.local_today() - timedelta(days=YEARS * 366), periods.local_today()))
     print(f"daily figures of {days} days counted in {time.monotonic() - started:.1f} s")
 
 
@@ -133,31 +133,32 @@ def measure(repeat):
     from django.test import Client
     from django.utils import timezone
 
-    from wall import stats
+    from stats import periods, rollup
+    from stats.figures import _by_unit, overall
 
     admin = User.objects.filter(username="bench").first() or User.objects.create_superuser("bench", password="b3nch")
     client = Client()
     client.force_login(admin)
-    today = stats.local_today()
+    today = periods.local_today()
     last_year = today - timedelta(days=365)
     print("period            posts  figures  page, cold  page, today changed  page, cached")
     for kind, day in [("day", last_year), ("month", last_year), ("year", last_year), ("month", today), ("year", today)]:
-        period = stats.period_of(kind, day)
+        period = periods.period_of(kind, day)
         url = f"/admin/wall/statistics/?kind={kind}&day={day.isoformat()}"
 
         def page(url=url, changed=False):
             cache.clear()
             if changed:  # a post of today was written: its day is recounted before the page is drawn
-                stats.mark_stale(timezone.now())
+                rollup.mark_stale(timezone.now())
             assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 200
 
-        figures = timed(lambda period=period: stats._by_unit(period, timezone.now()), repeat)
+        figures = timed(lambda period=period: _by_unit(period, timezone.now()), repeat)
         cold = timed(page, repeat)
         changed = timed(lambda page=page: page(changed=True), repeat) if not period.is_finished() else None
         cached = timed(lambda url=url: client.get(url, HTTP_HOST="127.0.0.1"), repeat)
         name = f"{kind} ({'running' if changed else 'finished'})"
         changed = f"{changed:8.0f} ms" if changed else "           —"
-        received = stats.overall(period).received
+        received = overall(period).received
         print(f"{name:<17} {received:>6}  {figures:4.0f} ms  {cold:7.0f} ms  {changed:>19}  {cached:7.0f} ms")
 
 
@@ -172,13 +173,13 @@ def main():
         setup_django(str(var_dir))
         from django.db import connection
 
-        from wall import stats
+        from stats import rollup
         from wall.models import Post
 
         print(f"{connection.vendor}, {args.posts} posts over {YEARS} years and {UNITS} units")
         if not Post.objects.exists():
             fill(args.posts, random.Random(5))
-            stats.mark_all_stale()  # bulk_create passed the models' signals by
+            rollup.mark_all_stale()  # bulk_create passed the models' signals by
         count_rollup()
         connection.close()  # a checkpoint: later reads need not look through the rollup's writes
         measure(args.repeat)

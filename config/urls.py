@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("search/", include("search.urls")),
+    path("stats/", include("stats.urls")),
     path("api/v1/", v1.urls()),
     path("open311/v2/", include("api.open311")),
     path("sitemap.xml", sitemap),

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from stats.figures import figures_since
+from stats.periods import month_start
 from wall.models import Kind, Post, WallIndexPage, WallPostPage
 from wall.pagecache import cacheable
-from wall.stats import figures_since, month_start
 
 LATEST_ANSWERED = 6
 

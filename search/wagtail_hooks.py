@@ -15,9 +15,8 @@ def register_synonyms():
 
 
 @hooks.register("register_admin_urls")
-def register_hot_topics_url():
+def register_synonym_proposals_url():
     return [
-        path("search/hot-topics/", admin_views.hot_topics_report, name="search_hot_topics"),
         path("search/synonyms/proposed/", admin_views.synonym_proposals, name="search_synonym_proposals"),
     ]
 
@@ -26,11 +25,4 @@ def register_hot_topics_url():
 def register_synonym_proposals_menu_item():
     return RoleMenuItem(
         _("Proposed synonyms"), reverse_lazy("search_synonym_proposals"), roles.is_editor, icon_name="help"
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_hot_topics_menu_item():
-    return RoleMenuItem(
-        _("Hot topics"), reverse_lazy("search_hot_topics"), roles.may_view_statistics, icon_name="pick", order=142
     )

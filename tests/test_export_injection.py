@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from stats import periods, reports
+from stats.ledgers import LEDGERS
 from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_unit, make_user
-from wall import reports, stats
-from wall.admin_views.ledgers import LEDGERS
 
 MARCH = "?kind=month&day=2026-03-10"
 HOSTILE_TITLES = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -22,7 +22,7 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def at(month, day, hour=10):
-    return time_machine.travel(datetime(2026, month, day, hour, tzinfo=stats.LOCAL), tick=False)
+    return time_machine.travel(datetime(2026, month, day, hour, tzinfo=periods.LOCAL), tick=False)
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def _unsafe(rows):
 def test_it_neutralises_formulas_in_every_ledger_csv(client, hostile, name):
     client.force_login(make_user(groups=["校领导"]))
     with at(3, 20):
-        rows = _csv_rows(client.get(reverse("wall_admin:ledger_csv", args=[name]) + MARCH + f"&unit={hostile.pk}"))
+        rows = _csv_rows(client.get(reverse("stats_admin:ledger_csv", args=[name]) + MARCH + f"&unit={hostile.pk}"))
     assert _unsafe(rows) == []
     assert sorted(row[1] for row in rows[2:]) == sorted("'" + title for title in HOSTILE_TITLES)
     assert {(row[2], row[3], row[4]) for row in rows[2:]} == {("'" + HOSTILE_UNIT, "'@co", "'-分类")}
@@ -66,7 +66,7 @@ def test_it_neutralises_formulas_in_every_ledger_csv(client, hostile, name):
 def test_it_neutralises_formulas_in_the_ranking_csv(client, hostile):
     client.force_login(make_user(groups=["校领导"]))
     with at(3, 20):
-        rows = _csv_rows(client.get(reverse("wall_admin:ranking_download", args=["csv"]) + MARCH))
+        rows = _csv_rows(client.get(reverse("stats_admin:ranking_download", args=["csv"]) + MARCH))
     assert _unsafe(rows) == []
     assert {row[0] for row in rows[2:]} == {"'" + HOSTILE_UNIT, "'@co"}
 
@@ -82,7 +82,7 @@ def _assert_no_formulas(workbook_bytes):
 def test_it_neutralises_formulas_in_the_ranking_xlsx(client, hostile):
     client.force_login(make_user(groups=["校领导"]))
     with at(3, 20):
-        response = client.get(reverse("wall_admin:ranking_download", args=["xlsx"]) + MARCH)
+        response = client.get(reverse("stats_admin:ranking_download", args=["xlsx"]) + MARCH)
     _assert_no_formulas(response.content)
 
 

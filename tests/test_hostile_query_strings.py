@@ -13,9 +13,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
+from stats.forms import RankingForm
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
 from wall import params
-from wall.admin_forms import RankingForm
 
 FUZZ = hypothesis.settings(
     max_examples=30,
@@ -211,10 +211,10 @@ def test_the_api_refuses_a_search_text_longer_than_the_pages_read(visitor, wall)
 def test_a_staff_period_at_the_calendars_ends_is_no_server_error(visitor, wall, query):
     visitor.force_login(make_user(is_superuser=True))
     for url in (
-        reverse("wall_admin:ranking"),
-        reverse("wall_admin:ranking_download", args=["csv"]),
-        reverse("wall_admin:ledgers"),
-        reverse("search_hot_topics"),
+        reverse("stats_admin:ranking"),
+        reverse("stats_admin:ranking_download", args=["csv"]),
+        reverse("stats_admin:ledgers"),
+        reverse("stats_admin:hot_topics"),
     ):
         assert_answered(visitor.get(f"{url}?{query}"), f"{url}?{query}")
 

@@ -158,8 +158,8 @@ def _published(world):
     return Post.objects.get(pk=post.pk)
 
 
-def admin(name, *args):
-    return lambda post: reverse(f"wall_admin:{name}", args=args)
+def admin(name, *args, app="wall"):
+    return lambda post: reverse(f"{app}_admin:{name}", args=args)
 
 
 def case(name):
@@ -186,12 +186,12 @@ SCREENS = {
         lambda post: reverse("wall:photo", args=[post.photos.get().pk]),
         None,
     ),
-    "ranking": (_new_post, admin("ranking"), None),
-    "ranking_csv": (_new_post, admin("ranking_download", "csv"), None),
-    "ranking_xlsx": (_new_post, admin("ranking_download", "xlsx"), None),
-    "ledger": (_new_post, admin("ledgers"), None),
-    "ledger_lists_it": (_new_post, admin("ledger", "unfinished"), LISTS_TITLE),
-    "ledger_csv_lists_it": (_new_post, admin("ledger_csv", "unfinished"), LISTS_TITLE),
+    "ranking": (_new_post, admin("ranking", app="stats"), None),
+    "ranking_csv": (_new_post, admin("ranking_download", "csv", app="stats"), None),
+    "ranking_xlsx": (_new_post, admin("ranking_download", "xlsx", app="stats"), None),
+    "ledger": (_new_post, admin("ledgers", app="stats"), None),
+    "ledger_lists_it": (_new_post, admin("ledger", "unfinished", app="stats"), LISTS_TITLE),
+    "ledger_csv_lists_it": (_new_post, admin("ledger_csv", "unfinished", app="stats"), LISTS_TITLE),
     "settings_kinds": (_new_post, lambda post: reverse("wall_kinds:index"), None),
     "settings_categories": (_new_post, lambda post: reverse("wall_categories:index"), None),
     "settings_units": (_new_post, lambda post: reverse("wall_units:index"), None),
@@ -203,7 +203,7 @@ SCREENS = {
     ),
     "settings_statistics": (
         _new_post,
-        lambda post: reverse("wagtailsettings:edit", args=["wall", "statisticssettings"]),
+        lambda post: reverse("wagtailsettings:edit", args=["stats", "statisticssettings"]),
         None,
     ),
     "notifications": (_new_post, lambda post: reverse("wall_notifications:index"), None),

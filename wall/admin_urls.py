@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wall.admin_views import actions, case_file, handling, ledgers, queues, reports
+from wall.admin_views import actions, case_file, handling, queues
 
 app_name = "wall_admin"
 urlpatterns = [
@@ -25,9 +25,4 @@ urlpatterns = [
     path("posts/<int:pk>/key-supervision/mark/", handling.mark_key_supervision, name="mark_key_supervision"),
     path("posts/<int:pk>/key-supervision/unmark/", handling.unmark_key_supervision, name="unmark_key_supervision"),
     path("posts/<int:pk>/return-visit/", handling.record_return_visit, name="return_visit"),
-    path("statistics/", reports.ranking, name="ranking"),
-    path("statistics/ranking.<str:file_type>", reports.ranking_download, name="ranking_download"),
-    path("ledgers/", ledgers.ledger, name="ledgers"),
-    path("ledgers/<str:name>/", ledgers.ledger, name="ledger"),
-    path("ledgers/<str:name>/ledger.csv", ledgers.ledger_csv, name="ledger_csv"),
 ]

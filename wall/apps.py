@@ -11,11 +11,7 @@ class WallConfig(AppConfig):
             log_actions,  # noqa: F401 - registers the audit trail's action labels
             pagecache,
             photos,
-            reports,
-            stats,
         )
 
         pagecache.connect_signals()
         photos.connect_signals()
-        stats.connect_signals()
-        reports.guard_wagtail_exports()

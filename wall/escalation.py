@@ -1,5 +1,6 @@
-"""The periodic tick (逾期督办): reminders, escalation, notification retries, daily digests, and
-the recount of the statistics days that writes marked stale.
+"""The periodic tick (逾期督办): reminders and escalation, then what the apps following the wall do
+on each tick (wall.signals.ticked: notification retries and daily digests, the recount of the
+statistics days that writes marked stale).
 
 Safe to run every minute, from cron (`manage.py sla_tick`) or as the `run_tick` task: each step
 is claimed with a conditional update, so two ticks at once still remind and escalate exactly once.
@@ -12,8 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from wall import clock, notify, ratelimit, stats
+from wall import clock, ratelimit
 from wall.models import HandlingSettings, Post
+from wall.signals import ticked
 
 
 def tick():
@@ -25,10 +27,8 @@ def tick():
         done["escalated to supervisors"] += post.escalate(Post.Escalation.SUPERVISORS)
     for post in _untouched_after_escalation(now):
         done["escalated to global supervisors"] += post.escalate(Post.Escalation.GLOBAL)
-    done["notifications retried"] += notify.retry_due()
-    done["digests sent"] += notify.send_daily_digests()
-    # Statistics pages then find little or nothing to recount (after an upgrade: every day, once).
-    done["statistics days recounted"] += stats.refresh()
+    for _receiver, counts in ticked.send(sender=None, now=now):
+        done.update(counts)
     done["rate counters expired"] += ratelimit.remove_expired()
     return done
 

@@ -65,7 +65,7 @@ ROLE_GROUPS = {
         "wall.change_calendarday",
         "wall.delete_calendarday",
         "wall.change_handlingsettings",
-        "wall.change_statisticssettings",
+        "stats.change_statisticssettings",
         "wall.view_statistics",
     ],
     "信息员": ["wagtailadmin.access_admin"],

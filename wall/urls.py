@@ -34,6 +34,5 @@ urlpatterns = [
     path("follow/<id:page_id>/", views.follow, name="follow"),
     path("answered/<id:page_id>/", views.answer_reused, name="answer_reused"),
     path("photos/<id:pk>/", views.photo, name="photo"),
-    path("stats/", views.transparency, name="transparency"),
     path("language/<str:code>/", views.switch_language, name="language"),
 ]

@@ -13,9 +13,9 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wall import busy, ratelimit, reports, stats
+from wall import busy, ratelimit
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
-from wall.models import AnswerReused, Follow, Kind, Post, PostPhoto, StatisticsSettings, TransitionError
+from wall.models import AnswerReused, Follow, Kind, Post, PostPhoto, TransitionError
 from wall.params import parse_slug, parse_text
 from wall.projection import is_photo_public, is_public
 
@@ -244,28 +244,3 @@ def _may_see_private_photo(request, photo):
     if not user.is_authenticated:
         return False
     return post.poster_id == user.pk or Post.objects.visible_to(user).filter(pk=post.pk).exists()
-
-
-def _public_ranking(period):
-    return reports.ranking(period, "received", max_age=stats.RECENT_SECONDS)
-
-
-def transparency(request):
-    """The public statistics page: aggregate figures only, never a post's content."""
-    today = stats.local_today()
-    periods = [
-        (_("This month"), stats.period_of(stats.PeriodKind.MONTH, today)),
-        (_("This year"), stats.period_of(stats.PeriodKind.YEAR, today)),
-    ]
-    publish_units = StatisticsSettings.load(request_or_site=request).publish_unit_figures
-    sections = [
-        {
-            "title": title,
-            "period": period,
-            "headline": reports.headline(stats.overall(period, max_age=stats.RECENT_SECONDS)),
-            "units": reports.public_table(_public_ranking(period)) if publish_units else None,
-        }
-        for title, period in periods
-    ]
-    context = {"sections": sections, "unit_headings": reports.PUBLIC_HEADINGS, "definitions": stats.definitions()}
-    return render(request, "wall/transparency.html", context)

@@ -1,6 +1,5 @@
 from functools import partial
 
-from django.db.models import Count
 from django.urls import include, path, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +7,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from wall import admin_urls, reports, roles, stats
-from wall.models import Post, Unit
+from wall import admin_urls, roles
+from wall.models import Post
 from wall.viewsets import WallSettingsGroup
 
 
@@ -47,8 +46,6 @@ MENU = [
     (_("All overdue posts"), "all_overdue", roles.is_global_supervisor, "warning", 126),
     (_("Key supervision"), "key_supervision", roles.is_global_supervisor, "thumbtack", 127),
     (_("All posts"), "posts", roles.is_staff_member, "list-ul", 130),
-    (_("Statistics and ranking"), "ranking", roles.may_view_statistics, "table", 140),
-    (_("Ledgers"), "ledgers", roles.may_view_statistics, "list-ol", 141),
 ]
 for label, url_name, is_for, icon, order in MENU:
     hooks.register(
@@ -94,46 +91,3 @@ class WallQueuesPanel(Component):
 def add_wall_queues_panel(request, panels):
     if roles.is_staff_member(request.user):
         panels.append(WallQueuesPanel())
-
-
-class UnitFiguresPanel(Component):
-    """A handler's units this month (三率) and what waits in their queue today (日清零)."""
-
-    name = "wall_unit_figures"
-    template_name = "wall/admin/unit_figures_panel.html"
-    order = 60
-
-    def get_context_data(self, parent_context):
-        user = parent_context["request"].user
-        period = stats.period_of(stats.PeriodKind.MONTH, stats.local_today())
-        units = Unit.objects.all() if user.is_superuser else user.handled_units.all()
-        mine = {unit.pk for unit in units}
-        queue = dict(
-            Post.objects.awaiting_reply().filter(unit__in=mine).order_by().values_list("unit").annotate(n=Count("pk"))
-        )
-        rows = [row for row in stats.by_unit(period, max_age=stats.RECENT_SECONDS) if row.unit_id in mine]
-        return {
-            "period": period,
-            "rows": [(row.unit_name, queue.get(row.unit_id, 0), reports.headline(row)) for row in rows],
-            "may_view_statistics": roles.may_view_statistics(user),
-        }
-
-
-class SchoolFiguresPanel(Component):
-    """For readers of the statistics: the whole school this month, and the way to the ranking."""
-
-    name = "wall_school_figures"
-    template_name = "wall/admin/school_figures_panel.html"
-    order = 40
-
-    def get_context_data(self, parent_context):
-        period = stats.period_of(stats.PeriodKind.MONTH, stats.local_today())
-        return {"period": period, "headline": reports.headline(stats.overall(period, max_age=stats.RECENT_SECONDS))}
-
-
-@hooks.register("construct_homepage_panels")
-def add_statistics_panels(request, panels):
-    if roles.may_view_statistics(request.user):
-        panels.append(SchoolFiguresPanel())
-    if roles.handles_any_unit(request.user):
-        panels.append(UnitFiguresPanel())

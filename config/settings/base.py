@@ -12,6 +12,8 @@ VAR_DIR = Path(env_str("ECHOWALL_VAR_DIR", str(BASE_DIR / "var")))
 INSTALLED_APPS = [
     "home",
     "wall",
+    "stats",
+    "notifications",
     "search",
     "api",
     "accounts",

@@ -17,7 +17,6 @@ yet), search() and similar() ask the embedded backend instead and search() says 
 index() and remove() log the failure and carry on, and `manage.py rebuild_search_index` catches up.
 """
 
-import html
 import logging
 import re
 import time
@@ -28,18 +27,18 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db.models import QuerySet
 from elastic_transport import HttpHeaders, Urllib3HttpNode
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
-from elasticsearch_dsl import Date, Index, Integer, Keyword, Mapping, Q, Search, Text, analyzer
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch_dsl import Q, Search
 
-from search import hot_topics, segment, thesaurus
+from search import thesaurus
 from search.documents import document_for, live_pages
 from wall.models import WallPostPage
 
+from . import elastic_hits, elastic_index
 from .base import (
     FACETS,
     MAX_PER_PAGE,
     FacetValue,
-    Hit,
     SearchBackend,
     SearchResults,
     SearchUnavailable,
@@ -47,6 +46,8 @@ from .base import (
     clean_filters,
     status_label,
 )
+from .elastic_hits import EXCERPT_CHARS
+from .elastic_index import BATCH_SIZE, new_index
 from .embedded import EmbeddedBackend
 
 logger = logging.getLogger(__name__)
@@ -66,8 +67,6 @@ SIMILAR_CHARS = {"title": 1.0, "body": 1.0}
 SIMILAR_BIGRAMS = 0.3
 SIMILAR_MINIMUM_SHOULD_MATCH = "30%"
 
-BATCH_SIZE = 500
-EXCERPT_CHARS = 120
 MAX_QUERY_CHARS = 300  # a pasted post says what it is about in its first lines
 FACET_SIZE = 500  # more values than any facet has
 MAX_RESULT_WINDOW = 10_000  # Elasticsearch's default: it refuses from + size beyond this
@@ -80,11 +79,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_PAIR = re.compile(f"[{_HAN}]{{2}}")
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _ALNUM = re.compile(r"[^\W_]")
-_MARK = re.compile(r"(</?mark>)")
 _VENDOR_MEDIA_TYPE = re.compile(r"application/vnd\.elasticsearch\+([\w-]+)\s*(;\s*compatible-with=\d+)?")
-
-_BIGRAMS = analyzer("echowall_bigrams", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
-_CHARS = analyzer("echowall_chars", tokenizer="standard", filter=["cjk_width", "lowercase"])
 
 
 class PlainJsonNode(Urllib3HttpNode):
@@ -124,7 +119,7 @@ class ElasticsearchBackend(SearchBackend):
         live = [page for page in pages if isinstance(page, WallPostPage) and page.live]
         documents = [document_for(page) for page in live]
         for start in range(0, len(documents), BATCH_SIZE):
-            self._write("index", [(d.page_id, _source(d)) for d in documents[start : start + BATCH_SIZE]])
+            self._write("index", [(d.page_id, elastic_index.source(d)) for d in documents[start : start + BATCH_SIZE]])
         for page in pages:
             if page not in live:
                 self._write("delete", [(page.pk, None)])
@@ -164,7 +159,7 @@ class ElasticsearchBackend(SearchBackend):
         pages = live_pages() if pages is None else pages
         if not isinstance(pages, QuerySet | list | tuple):
             pages = list(pages)  # read twice: for Elasticsearch, then for the embedded index
-        count = self._replace(_documents(pages), progress)
+        count = self._replace(elastic_index.documents(pages), progress)
         self._quietly(self.fallback.rebuild, pages)
         return count
 
@@ -173,12 +168,12 @@ class ElasticsearchBackend(SearchBackend):
         client = self.client.options(request_timeout=max(REBUILD_TIMEOUT, settings.ELASTICSEARCH_TIMEOUT))
         name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
         try:
-            _new_index(name, self.rebuild_alias).create(using=client)
+            new_index(name, self.rebuild_alias).create(using=client)
             try:
                 self._check_alone(client, name)
                 count = 0
                 for batch in documents:
-                    count += _bulk(client, name, batch, progress)
+                    count += elastic_index.bulk(client, name, batch, progress)
                 client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
                 client.indices.refresh(index=name)
                 self._switch_alias(client, name)
@@ -244,7 +239,7 @@ class ElasticsearchBackend(SearchBackend):
             return self._search_embedded(query, filters, page, per_page)
         return SearchResults(
             total=response["hits"]["total"]["value"],
-            hits=[_hit(hit, fields) for hit in response["hits"]["hits"]],
+            hits=[elastic_hits.hit(found, fields) for found in response["hits"]["hits"]],
             facets={name: _facet_values(name, response["aggregations"][name]) for name in FACETS},
         )
 
@@ -265,7 +260,7 @@ class ElasticsearchBackend(SearchBackend):
         except (ApiError, TransportError) as error:
             self._failed(error, "find similar posts")
             return self._similar_embedded(text, limit, exclude_page_id)
-        return [_hit(hit, fields) for hit in response["hits"]["hits"]]
+        return [elastic_hits.hit(found, fields) for found in response["hits"]["hits"]]
 
     def top_terms(self, first, last, unit_id=None, limit=30):
         """A terms aggregation over the topic words stored with each document (see _source)."""
@@ -316,81 +311,6 @@ class ElasticsearchBackend(SearchBackend):
         except Exception:
             logger.warning("The embedded search backend failed in %s().", method.__name__, exc_info=True)
             return None
-
-
-# -- the index -------------------------------------------------------------------------------------
-
-
-def _text_field():
-    return Text(analyzer=_BIGRAMS, fields={"chars": Text(analyzer=_CHARS)})
-
-
-def _mapping():
-    mapping = Mapping()
-    mapping.meta("dynamic", "strict")  # a field document_for() does not make is refused, not guessed
-    mapping.field("page_id", Integer())
-    for name in ("title", "body", "replies"):
-        mapping.field(name, _text_field())
-    for name in ("kind", "category", "unit"):
-        mapping.field(name, Integer())
-        mapping.field(f"{name}_name", Keyword())
-    mapping.field("status", Keyword())
-    mapping.field("year", Integer())
-    mapping.field("posted_on", Date())
-    mapping.field("topics", Keyword())  # the words hot topics count (search.hot_topics.topics)
-    mapping.field("url", Keyword(index=False))
-    return mapping
-
-
-def _new_index(name, rebuild_alias):
-    index = Index(name)
-    # One shard: a wall's posts fit in one, and term statistics (so scores) are then exact.
-    # No refreshes while it is filled; rebuild() turns them back on.
-    index.settings(number_of_shards=1, refresh_interval="-1")
-    index.aliases(**{rebuild_alias: {}})
-    index.mapping(_mapping())
-    return index
-
-
-def _source(document):
-    """The indexed fields: those of search.documents.Document, which holds only what is public."""
-    return {
-        "page_id": document.page_id,
-        "title": document.title,
-        "body": document.body,
-        "replies": list(document.replies),
-        "kind": document.kind_id,
-        "kind_name": document.kind_name,
-        "category": document.category_id,
-        "category_name": document.category_name,
-        "unit": document.unit_id,
-        "unit_name": document.unit_name,
-        "status": document.status,
-        "year": document.year,
-        "posted_on": document.posted_on.isoformat() if document.posted_on else None,
-        "topics": sorted(hot_topics.topics(f"{document.title} {document.body}")),
-        "url": document.url,
-    }
-
-
-def _documents(pages):
-    """Batches of the documents of pages' live wall pages."""
-    batch = []
-    for page in pages.iterator(chunk_size=BATCH_SIZE) if hasattr(pages, "iterator") else pages:
-        if isinstance(page, WallPostPage) and page.live:
-            batch.append(document_for(page))
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _bulk(client, name, documents, progress):
-    helpers.bulk(client, ({"_index": name, "_id": str(d.page_id), "_source": _source(d)} for d in documents))
-    if progress:
-        progress(len(documents))
-    return len(documents)
 
 
 # -- queries ---------------------------------------------------------------------------------------
@@ -488,80 +408,3 @@ def _highlighted(search, text, fields):
         .highlight(title, number_of_fragments=0)
         .highlight(*texts, fragment_size=EXCERPT_CHARS, number_of_fragments=1)
     )
-
-
-# -- hits ------------------------------------------------------------------------------------------
-
-
-def _hit(hit, fields):
-    source, highlight = hit["_source"], hit.get("highlight", {})
-    names = list(fields)
-    title = highlight.get(names[0], [])
-    fragments = [(fragment, source[name.split(".")[0]]) for name in names[1:] for fragment in highlight.get(name, [])]
-    return Hit(
-        page_id=source["page_id"],
-        score=hit["_score"] or 0.0,
-        url=source["url"],
-        title=source["title"],
-        status=source["status"],
-        title_html=_render(_marked_chars(title[0])) if title else html.escape(source["title"]),
-        excerpt_html=_excerpt(fragments, source),
-    )
-
-
-def _marked_chars(fragment):
-    """[(character, marked)] of a fragment the highlighter HTML-encoded and marked with <mark>.
-
-    Everything is decoded and encoded again by _render(), so only our own <mark> tags can reach a page.
-    """
-    chars, marked = [], False
-    for part in _MARK.split(fragment):
-        if part in ("<mark>", "</mark>"):
-            marked = part == "<mark>"
-        else:
-            chars += [(char, marked) for char in html.unescape(part)]
-    return chars
-
-
-def _render(chars):
-    return segment.render("".join(char for char, _ in chars), [marked for _, marked in chars])
-
-
-def _squeezed(chars):
-    """chars with every run of white space made one space, as the excerpt shows it."""
-    out = []
-    for char, marked in chars:
-        if char.isspace():
-            if out and out[-1][0] == " ":
-                continue
-            char = " "
-        out.append((char, marked))
-    while out and out[0][0] == " ":
-        out.pop(0)
-    while out and out[-1][0] == " ":
-        out.pop()
-    return out
-
-
-def _excerpt(fragments, source):
-    """The body's or a reply's passage with the most marked characters, at most EXCERPT_CHARS long.
-
-    Without a match there (the title matched), the start of the text and replies.
-    """
-    best, whole = [], ""
-    for fragment, field in fragments:
-        chars = _squeezed(_marked_chars(fragment))
-        if sum(marked for _, marked in chars) > sum(marked for _, marked in best):
-            best, whole = chars, " ".join((" ".join(field) if isinstance(field, list) else field).split())
-    if not best:
-        text = " ".join(" ".join([source["body"], *source["replies"]]).split())
-        cut = len(text) > EXCERPT_CHARS
-        return html.escape(text[:EXCERPT_CHARS]) + ("…" if cut else "")
-    text = "".join(char for char, _ in best)
-    first = next(i for i, (_, marked) in enumerate(best) if marked)
-    # Start a little before the first match, so that it is read in context.
-    start = max(0, min(first - 10, len(best) - EXCERPT_CHARS))
-    end = start + EXCERPT_CHARS
-    before = start > 0 or not whole.startswith(text)
-    after = end < len(best) or not whole.endswith(text)
-    return ("…" if before else "") + _render(best[start:end]) + ("…" if after else "")

@@ -1,5 +1,4 @@
 from .handling import CalendarDay, HandlingSettings
-from .notifications import Notification
 from .pages import WallIndexPage, WallPostPage, WallPostReply, WallYearPage
 from .posts import (
     AnswerReused,
@@ -15,7 +14,6 @@ from .posts import (
     TransitionError,
 )
 from .ratelimit import RateCounter
-from .statistics import DailyFigures, MonthlyWaits, StaleDay, StatisticsSettings
 from .units import Category, Kind, Unit
 
 __all__ = [
@@ -23,21 +21,16 @@ __all__ = [
     "CalendarDay",
     "HandlingSettings",
     "InternalNote",
-    "Notification",
     "Category",
-    "DailyFigures",
     "Follow",
     "FollowUp",
     "Kind",
-    "MonthlyWaits",
     "Post",
     "PostPhoto",
     "RateCounter",
     "Rating",
-    "StatisticsSettings",
     "Reply",
     "ReturnVisit",
-    "StaleDay",
     "Transfer",
     "TransitionError",
     "Unit",

@@ -1,0 +1,20 @@
+"""The words of a post that can be a hot topic: read by stats.hot_topics and stored in the Elasticsearch index."""
+
+from . import segment
+
+# Words that occur in almost every request and say nothing about its subject.
+STOPWORDS = set(
+    "什么 怎么 怎么办 请问 可以 我们 你们 他们 没有 一个 一下 问题 学校 同学 老师 现在 希望 已经 这个 那个 时候 "
+    "为什么 能否 是否 如何 还是 就是 谢谢 非常 需要 不能 每天 一直 这样 因为 所以 如果 但是 而且 然后 还有 "
+    "目前 最近 一些 很多 比较 情况 反映 建议 咨询 投诉 麻烦 处理 解决 相关 部门 时间 今天 明天 昨天 开始 "
+    "已经 不是 可能 应该 知道 我的 自己 大家 感觉 有点 一样 以及 关于 能不能 是不是 有没有".split()
+)
+
+
+def topics(text):
+    """The words of text that can be a topic: Chinese, two characters or more, not a stopword."""
+    return {word for word in segment.words(text) if _is_topic(word)}
+
+
+def _is_topic(word):
+    return len(word) >= 2 and segment.is_han(word) and word not in STOPWORDS

@@ -1,0 +1,151 @@
+"""The ranking report (三率排名) for leaders, supervisors and editors, on screen and as files."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from search.backends import get_backend
+from stats import charts, figures, hot_topics, reports, rules
+from stats.forms import LedgerForm, RankingForm
+from wall import roles
+from wall.admin_views.base import header
+from wall.models import Unit
+
+RATE_CHARTS = [
+    ("response_rate", gettext_lazy("Response rate")),
+    ("completion_rate", gettext_lazy("Completion rate")),
+    ("satisfaction_rate", gettext_lazy("Satisfaction rate")),
+]
+FILE_TYPES = {
+    "csv": ("text/csv; charset=utf-8", reports.csv_bytes),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", reports.xlsx_bytes),
+}
+
+
+def _require_statistics_reader(user):
+    if not roles.may_view_statistics(user):
+        raise PermissionDenied
+
+
+def step_label(day, step_unit):
+    return f"{day.month}/{day.day}" if step_unit == "day" else f"{day.year}-{day.month:02d}"
+
+
+def ranking(request):
+    _require_statistics_reader(request.user)
+    form = RankingForm(request.GET or None)
+    period = form.period()
+    rows = reports.ranking(period, form.sort_key(), form.is_descending())
+    overall = figures.overall(period)
+    return render(
+        request,
+        "stats/admin/ranking.html",
+        {
+            "form": form,
+            "period": period,
+            "overall": overall,
+            "headline": reports.headline(overall, figures.participation(rows)),
+            "definitions": rules.definitions(),
+            "headings": _sort_links(request.GET, form),
+            "table": reports.table(rows),
+            "query": request.GET.urlencode(),
+            "rate_charts": _rate_charts(period),
+            "category_chart": _category_chart(period),
+            **header(_("Statistics and ranking"), "table"),
+        },
+    )
+
+
+def _sort_links(query, form):
+    """(column, link that sorts by it, "descending"/"ascending"/"" for the current one) per column."""
+    headings = []
+    for column in reports.COLUMNS:
+        params = query.copy()
+        current = column.key == form.sort_key()
+        params["sort"] = column.key
+        params.pop("ascending", None)
+        if current and form.is_descending():
+            params["ascending"] = "on"
+        state = ("descending" if form.is_descending() else "ascending") if current else ""
+        headings.append((column, params.urlencode(), state))
+    return headings
+
+
+def _rate_charts(period):
+    points = figures.trend(period)
+    labels = [step_label(day, period.step_unit) for day, _figures in points]
+    return [
+        (title, charts.rate_chart(labels, [getattr(figures, key) for _day, figures in points]))
+        for key, title in RATE_CHARTS
+    ]
+
+
+def _category_chart(period):
+    categories, points = figures.by_category(period)
+    labels = [step_label(day, period.step_unit) for day, _counts in points]
+    series = [(name, [counts.get(pk, 0) for _day, counts in points]) for pk, name in categories]
+    chart = charts.stacked_bar_chart(labels, series)
+    chart["rows"] = [(name, counts, sum(counts)) for name, counts in series]
+    return chart
+
+
+def ranking_download(request, file_type):
+    _require_statistics_reader(request.user)
+    if file_type not in FILE_TYPES:
+        raise Http404
+    form = RankingForm(request.GET or None)
+    period = form.period()
+    rows = reports.ranking(period, form.sort_key(), form.is_descending())
+    content_type, build = FILE_TYPES[file_type]
+    title = _("Ranking of units %(period)s") % {"period": period.label()}
+    response = HttpResponse(build(rows, title), content_type=content_type)
+    filename = f"ranking-{period.first}-{period.last}.{file_type}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def hot_topics_report(request):
+    if not roles.may_view_statistics(request.user):
+        raise PermissionDenied
+    user = request.user
+    # A unit supervisor reads their units' posts only, as in the ledgers: the groups show titles.
+    units = Unit.objects.all() if roles.reads_every_units_ledgers(user) else user.supervised_units.all()
+    form = LedgerForm(request.GET or None, units=units)  # a period and, optionally, a unit
+    form.default_kind = "month"
+    period = form.period()
+    unit = form.cleaned_data.get("unit") if form.is_valid() else None
+    posts = hot_topics.received_in(period, unit).in_ledgers_of(user)
+    # With Elasticsearch, its aggregation over the wall's published posts is shown as well.
+    public_terms = get_backend().top_terms(period.first, period.last, unit.pk if unit else None)
+    years, months = figures.seasons(unit)
+    return render(
+        request,
+        "stats/admin/hot_topics.html",
+        {
+            "form": form,
+            "period": period,
+            "terms": _bars(hot_topics.top_terms(posts)),
+            "public_terms": None if public_terms is None else _bars(public_terms),
+            "clusters": [_cluster(title, post_ids) for title, post_ids in hot_topics.recurring(posts)],
+            "years": years,
+            "months": months,
+            "season_chart": charts.grouped_bar_chart(
+                [str(month) for month, _counts in months],
+                [(str(year), [counts[index] for _month, counts in months]) for index, year in enumerate(years)],
+            ),
+            **header(_("Hot topics"), "pick"),
+        },
+    )
+
+
+def _bars(terms):
+    most = terms[0][1] if terms else 1
+    return [(word, count, round(100 * count / most)) for word, count in terms]
+
+
+def _cluster(title, post_ids, shown=10):
+    links = [(post_id, reverse("wall_admin:post", args=[post_id])) for post_id in post_ids[:shown]]
+    return {"title": title, "count": len(post_ids), "links": links, "more": len(post_ids) - len(links)}

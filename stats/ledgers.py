@@ -1,0 +1,138 @@
+"""Ledgers (台账): unfinished, overdue, key supervision and reopened posts, by unit and period, as CSV too."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.paginator import WagtailPaginator
+
+from stats.forms import LedgerForm
+from stats.reports import safe_cell
+from wall import roles
+from wall.admin_views.base import LIST_RELATED, header
+from wall.admin_views.queues import POSTS_PER_PAGE
+from wall.models import Post, Rating, Unit
+from wall.params import parse_page
+
+
+@dataclass(frozen=True)
+class Ledger:
+    name: str
+    title: str
+    select: callable  # PostQuerySet -> PostQuerySet
+
+
+LEDGERS = {
+    ledger.name: ledger
+    for ledger in [
+        Ledger("unfinished", gettext_lazy("Unfinished posts"), lambda posts: posts.open()),
+        Ledger("overdue", gettext_lazy("Overdue posts"), lambda posts: posts.overdue()),
+        Ledger("key-supervision", gettext_lazy("Key supervision posts"), lambda posts: posts.key_supervision()),
+        Ledger("reopened", gettext_lazy("Reopened posts"), lambda posts: posts.reopened()),
+        # 月汇编台账: choose a unit and a month; the CSV holds each post's timeline and outcome.
+        Ledger("compiled", gettext_lazy("Compiled ledger"), lambda posts: posts),
+    ]
+}
+CSV_HEADINGS = [
+    gettext_lazy("Number"),
+    gettext_lazy("Title"),
+    gettext_lazy("Responsible unit"),
+    gettext_lazy("Co-handling units"),
+    gettext_lazy("Category"),
+    gettext_lazy("Status"),
+    gettext_lazy("Accepted at"),
+    gettext_lazy("Reply due"),
+    gettext_lazy("Resolution due"),
+    gettext_lazy("Reply rounds"),
+    gettext_lazy("Key supervision"),
+    gettext_lazy("First replied at"),
+    gettext_lazy("Closed at"),
+    gettext_lazy("Transfers"),
+    gettext_lazy("Ratings (attitude/speed/result)"),
+]
+
+
+def _ledger_posts(request, name):
+    """The ledger's posts within the reader's reach, filtered by the form; 403/404 as needed."""
+    user = request.user
+    if not roles.may_view_statistics(user):
+        raise PermissionDenied
+    if name not in LEDGERS:
+        raise Http404
+    posts = Post.objects.in_ledgers_of(user)
+    units = Unit.objects.all() if roles.reads_every_units_ledgers(user) else user.supervised_units.all()
+    form = LedgerForm(request.GET or None, units=units)
+    selected = LEDGERS[name].select(form.filter(posts))
+    selected = selected.select_related(*LIST_RELATED).prefetch_related(
+        "co_units", "transfers__from_unit", "transfers__to_unit", Prefetch("ratings", Rating.objects.order_by("round"))
+    )
+    return form, selected.order_by("accepted_at", "pk")
+
+
+def ledger(request, name="unfinished"):
+    form, posts = _ledger_posts(request, name)
+    paginator = WagtailPaginator(posts, POSTS_PER_PAGE)
+    page = paginator.get_page(parse_page(request.GET.get("p")))
+    return render(
+        request,
+        "stats/admin/ledger.html",
+        {
+            "form": form,
+            "period": form.period(),
+            "ledgers": LEDGERS.values(),
+            "current": LEDGERS[name],
+            "posts": page,
+            "count": paginator.count,
+            "elided_page_range": paginator.get_elided_page_range(page.number),
+            "query": request.GET.urlencode(),
+            "link_posts": roles.is_staff_member(request.user),  # leaders read the list, not the case files
+            **header(_("Ledgers"), "list-ul"),
+        },
+    )
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _csv_row(post):
+    transfers = "；".join(
+        f"{_when(transfer.created_at)} {transfer.from_unit} → {transfer.to_unit}" for transfer in post.transfers.all()
+    )
+    ratings = "；".join(f"{rating.attitude}/{rating.speed}/{rating.result}" for rating in post.ratings.all())
+    return [
+        post.pk,
+        post.title,
+        str(post.unit or ""),  # strings, so that safe_cell sees the units' and the category's names
+        "、".join(unit.name for unit in post.co_units.all()),
+        str(post.category),
+        post.get_status_display(),
+        _when(post.accepted_at),
+        _when(post.reply_due_at),
+        _when(post.resolution_due_at),
+        post.round,
+        _("Yes") if post.is_key_supervision else "",
+        _when(post.first_replied_at),
+        _when(post.closed_at),
+        transfers,
+        ratings,
+    ]
+
+
+def ledger_csv(request, name):
+    form, posts = _ledger_posts(request, name)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(LEDGERS[name].title), form.period().label()])
+    writer.writerow([str(heading) for heading in CSV_HEADINGS])
+    writer.writerows([safe_cell(value) for value in _csv_row(post)] for post in posts.iterator(chunk_size=500))
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{name}-{form.period().first}.csv"'
+    return response

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stats"
+urlpatterns = [
+    path("", views.transparency, name="transparency"),
+]
