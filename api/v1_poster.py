@@ -45,7 +45,7 @@ def tracked_post_out(request, post):
             for reply in post.replies.select_related("unit")
         ],
         "follow_ups": [{"body": f.body, "created_at": f.created_at} for f in post.follow_ups.all()],
-        "can_rate": post.can_be_rated(),
+        "can_rate": post.can_rate(),
     }
 
 

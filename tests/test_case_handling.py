@@ -88,14 +88,19 @@ def test_only_global_supervisors_mark_key_supervision(editor, units):
         post.set_key_supervision(editor, True)
 
 
-def test_co_units_reply_and_note_but_only_the_lead_closes(editor, units):
+def test_co_units_reply_and_note_but_only_the_lead_answers_and_closes(editor, units):
     logistics, security, _ = units
     lead, co = make_handler(logistics), make_handler(security)
     post = make_accepted_post(editor, logistics)
     post.add_co_units(lead, [security])
     reply = post.reply(co, "保卫处已加强夜间巡逻", is_public=True)
     assert reply.unit == security
+    post.refresh_from_db()
+    # A co-unit's reply is its contribution: the post still awaits the lead unit's (see test_rates).
+    assert (post.status, post.first_replied_at) == (Post.Status.ACCEPTED, None)
     post.add_note(co, "需要后勤配合装灯")
+    post.reply(lead, "已在小路加装路灯", is_public=True)
+    assert Post.objects.get(pk=post.pk).status == Post.Status.REPLIED
     with pytest.raises(PermissionDenied):
         post.close(co)
     post.close(lead)

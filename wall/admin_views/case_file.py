@@ -18,7 +18,6 @@ from wall.admin_forms import (
     StaffReplyForm,
     TransferForm,
 )
-from wall.models import Post
 
 from .base import get_post_for_user, header
 
@@ -83,49 +82,39 @@ def _actor(entry):
 def _actions(post, user):
     """What this user may do to this post now: a form, or True for a bare button. Only these are shown.
 
-    This mirrors the rules of Post's transitions so that nobody is offered what would be refused.
+    Each is offered when Post's rule for it allows (wall.rules), the very rule its transition applies,
+    so that nobody is offered what would be refused.
     """
-    editor = roles.is_editor(user)
-    lead_handler = roles.handles(user, post.unit)
-    handler = lead_handler or any(roles.handles(user, unit) for unit in post.units_involved())
-    supervisor = roles.supervises(user, post.unit)
-    global_supervisor = roles.is_global_supervisor(user)
-    submitted = post.status == Post.Status.SUBMITTED
-    is_open = post.status in Post.OPEN
-    actions = {}
-    if editor and submitted:
-        actions["accept"] = AcceptForm(initial={"unit": post.category.default_unit or post.requested_unit})
-        actions["reject"] = RejectForm()
-    if handler and post.status in {*Post.AWAITING_REPLY, Post.Status.REPLIED}:
-        actions["reply"] = StaffReplyForm()
-    if (editor or lead_handler) and post.status == Post.Status.REPLIED:
-        actions["close"] = True
-    if lead_handler and post.status in Post.AWAITING_REPLY:
-        actions["transfer"] = TransferForm(post=post)
-    if (lead_handler or editor or global_supervisor) and is_open:
-        actions["co_handle"] = CoHandleForm(post=post)
-    if supervisor and is_open:
-        reassign = ReassignForm(post=post, user=user)
-        if reassign.fields["unit"].queryset.exists():
-            actions["reassign"] = reassign
-    if global_supervisor and post.is_key_supervision:
-        actions["unmark_key_supervision"] = True
-    elif global_supervisor and is_open:
-        actions["mark_key_supervision"] = True
-    if handler or editor or supervisor:
-        actions["note"] = NoteForm()
-    if editor and post.status == Post.Status.CLOSED:
-        actions["return_visit"] = ReturnVisitForm()
-    if editor and not post.on_wall and post.wants_public and post.status in Post.WALL_STATUSES:
-        actions["publish"] = True
-    if editor and post.on_wall:
-        actions["unpublish"] = True
-    if editor:
-        actions["public_text"] = PublicTextForm(
-            initial={
-                "public_title": post.public_title,
-                "public_body": post.public_body,
-                "show_photos": post.show_photos,
-            }
-        )
-    return actions
+    actions = {
+        "accept": post.can_accept(user) and _accept_form(post),
+        "reject": post.can_reject(user) and RejectForm(),
+        "reply": post.can_reply(user) and StaffReplyForm(),
+        "close": post.can_close(user),
+        "transfer": post.can_transfer(user) and TransferForm(post=post),
+        "co_handle": post.can_co_handle(user) and CoHandleForm(post=post),
+        "reassign": post.can_reassign(user) and _reassign_form(post, user),
+        "unmark_key_supervision": post.can_unmark_key_supervision(user),
+        "mark_key_supervision": post.can_mark_key_supervision(user),
+        "note": post.can_note(user) and NoteForm(),
+        "return_visit": post.can_record_return_visit(user) and ReturnVisitForm(),
+        "publish": post.can_publish(user),
+        "unpublish": post.can_unpublish(user),
+        "public_text": post.can_edit_public_text(user) and _public_text_form(post),
+    }
+    return {name: action for name, action in actions.items() if action}
+
+
+def _accept_form(post):
+    return AcceptForm(initial={"unit": post.category.default_unit or post.requested_unit})
+
+
+def _reassign_form(post, user):
+    """None when the user watches no other unit to re-assign to: the form would offer nothing."""
+    form = ReassignForm(post=post, user=user)
+    return form if form.fields["unit"].queryset.exists() else None
+
+
+def _public_text_form(post):
+    return PublicTextForm(
+        initial={"public_title": post.public_title, "public_body": post.public_body, "show_photos": post.show_photos}
+    )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from wall import clock, roles
+from wall.rules import PostRules
+from wall.signals import case_event
 
 from .handling import HandlingSettings
 from .units import Category, Kind, Unit
@@ -24,6 +26,11 @@ def new_tracking_token():
 
 def new_tracking_code():
     return "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _ in range(10))
+
+
+# What the rules of wall.rules read that a transition may change under another's feet.
+RULED_FIELDS = ("status", "round", "unit_id", "on_wall", "is_key_supervision")
+NOT_ALLOWED = _("You may not do this to this post.")
 
 
 class TransitionError(Exception):
@@ -94,10 +101,11 @@ class PostQuerySet(models.QuerySet):
         return self.supervised_by(user)
 
 
-class Post(models.Model):
+class Post(PostRules, models.Model):
     """A case (诉求): the single, never-public source of truth for one request.
 
-    What of it may be shown publicly is decided by wall.projection alone.
+    What of it may be shown publicly is decided by wall.projection alone; who may do what to it, and
+    when, by wall.rules.
     """
 
     class Status(models.TextChoices):
@@ -243,39 +251,32 @@ class Post(models.Model):
         """The lead unit first, then the co-handling units."""
         return [self.unit, *self.co_units.exclude(pk=self.unit_id)] if self.unit else []
 
-    def _handled_unit(self, user):
-        """The unit, lead or co-handling, in whose name user acts on this post; None if none."""
-        return next((unit for unit in self.units_involved() if roles.handles(user, unit)), None)
-
     def add_photo(self, upload):
         """Store an uploaded photo, decoded and re-encoded so no metadata survives (ValidationError if bad)."""
         from wall.photos import clean_photo
 
         return self.photos.create(image=clean_photo(upload))
 
-    def can_be_rated(self):
-        return (
-            self.status in self.ANSWERED
-            and self.replies.filter(round=self.round).exists()
-            and not self.ratings.filter(round=self.round).exists()
-        )
-
     # -- transitions ---------------------------------------------------------------------------
-    # Each one checks who may do it and from which state, records an audit entry, and refreshes
-    # the post's public page. Poster actions are authorised by the tracking token in the view and
-    # logged without a user: an account in the audit log would unmask an anonymous poster.
+    # Each one checks its rule (wall.rules), records an audit entry, and refreshes the post's
+    # public page. Poster actions are authorised by the tracking token in the view and logged
+    # without a user: an account in the audit log would unmask an anonymous poster.
 
-    def _require(self, allowed, states):
-        if not allowed:
-            raise PermissionDenied(_("You may not do this to this post."))
-        # Check the state of the locked row, not of this possibly stale instance: two editors
-        # accepting the same post at once must not both succeed.
-        current = Post.objects.select_for_update().values("status", "round", "unit_id").get(pk=self.pk)
-        self.status, self.round, self.unit_id = current["status"], current["round"], current["unit_id"]
-        if self.status not in states:
-            raise TransitionError(
-                _("This post is “%(status)s”; that is not possible now.") % {"status": self.get_status_display()}
-            )
+    def _require(self, by, may, can, because=None):
+        """Refuse unless can(by), judged on the locked row: PermissionDenied if may(by), the role
+        alone, is false; otherwise a TransitionError saying why (because(), or the post's state)."""
+        self._lock_state()
+        if not may(by):
+            raise PermissionDenied(NOT_ALLOWED)
+        if not can(by):
+            raise TransitionError(because() if because else self._state_refusal())
+
+    def _lock_state(self):
+        # The rules read the locked row, not this possibly stale instance: two editors accepting
+        # the same post at once must not both succeed.
+        current = Post.objects.select_for_update().values(*RULED_FIELDS).get(pk=self.pk)
+        for field, value in current.items():
+            setattr(self, field, value)
 
     def _log(self, action, user, **data):
         # The number, not the title: Wagtail's site history shows a log entry's label to anyone with
@@ -288,9 +289,7 @@ class Post(models.Model):
         sync_wall_page(self)
 
     def _notify(self, event, **data):
-        from wall import notify
-
-        notify.post_event(self, event, **data)
+        case_event.send(sender=Post, post=self, event=event, data=data)
 
     def _restart_clock(self, now):
         self.reply_due_at = clock.reply_due(self.kind, now)
@@ -300,7 +299,7 @@ class Post(models.Model):
 
     @transaction.atomic
     def accept(self, by, unit):
-        self._require(roles.is_editor(by), {self.Status.SUBMITTED})
+        self._require(by, self._may_accept, self.can_accept)
         if not unit.is_active:
             raise TransitionError(_("%(unit)s no longer takes posts.") % {"unit": unit.name})
         now = timezone.now()
@@ -314,7 +313,7 @@ class Post(models.Model):
 
     @transaction.atomic
     def reject(self, by, reason):
-        self._require(roles.is_editor(by), {self.Status.SUBMITTED})
+        self._require(by, self._may_reject, self.can_reject)
         if not reason.strip():
             raise TransitionError(_("Say why the post is rejected; the poster will read it."))
         self.status = self.Status.REJECTED
@@ -326,24 +325,29 @@ class Post(models.Model):
 
     @transaction.atomic
     def reply(self, by, body, is_public, cannot_solve=False):
-        """A reply from the lead unit or a co-handling unit. "Cannot solve now" still counts as a reply."""
-        unit = self._handled_unit(by)
-        self._require(unit is not None, {*self.AWAITING_REPLY, self.Status.REPLIED})
+        """A reply from the lead unit or a co-handling unit. "Cannot solve now" still counts as a reply.
+
+        Only the lead unit's reply answers the post (已答复, its first response in the 三率): a
+        co-handling unit's reply is its contribution, shown and sent like any reply, while the post
+        still waits for the lead unit's.
+        """
+        self._require(by, self._may_reply, self.can_reply)
         if not body.strip():
             raise TransitionError(_("The reply is empty."))
         now = timezone.now()
         reply = self.replies.create(
             round=self.round,
             author=by,
-            unit=unit,
+            unit=self._handled_unit(by),
             body=body.strip(),
             is_public=is_public,
             cannot_solve=cannot_solve,
             created_at=now,
         )
-        self.status = self.Status.REPLIED
-        self.first_replied_at = self.first_replied_at or now
-        self.save()
+        if reply.unit_id == self.unit_id:
+            self.status = self.Status.REPLIED
+            self.first_replied_at = self.first_replied_at or now
+            self.save()
         self._log("wall.reply", by, reply=reply.pk, public=is_public, cannot_solve=cannot_solve)
         self._notify("replied", reply=reply)
         self._sync_wall()
@@ -351,7 +355,7 @@ class Post(models.Model):
 
     @transaction.atomic
     def close(self, by):
-        self._require(roles.handles(by, self.unit) or roles.is_editor(by), {self.Status.REPLIED})
+        self._require(by, self._may_close, self.can_close)
         self.status = self.Status.CLOSED
         self.closed_at = timezone.now()
         self.save()
@@ -361,7 +365,9 @@ class Post(models.Model):
 
     @transaction.atomic
     def reopen(self, reason):
-        self._require(True, set(self.ANSWERED))
+        self._lock_state()
+        if not self.can_reopen():
+            raise TransitionError(self._state_refusal())
         if not reason.strip():
             raise TransitionError(_("Say what is still unsolved."))
         self._reopen(reason.strip(), "wall.reopen", by=None)
@@ -382,9 +388,9 @@ class Post(models.Model):
 
     @transaction.atomic
     def rate(self, attitude, speed, result, comment=""):
-        self._require(True, set(self.ANSWERED))
-        if not self.can_be_rated():
-            raise TransitionError(_("This reply has already been rated."))
+        self._lock_state()
+        if not self.can_rate():
+            raise TransitionError(self._why_not_rate())
         rating = self.ratings.create(
             round=self.round, attitude=attitude, speed=speed, result=result, comment=comment.strip()
         )
@@ -397,7 +403,9 @@ class Post(models.Model):
 
     @transaction.atomic
     def add_follow_up(self, body):
-        self._require(True, set(self.Status) - {self.Status.MERGED})
+        self._lock_state()
+        if not self.can_follow_up():
+            raise TransitionError(self._state_refusal())
         if not body.strip():
             raise TransitionError(_("The follow-up is empty."))
         follow_up = self.follow_ups.create(body=body.strip())
@@ -406,9 +414,7 @@ class Post(models.Model):
 
     @transaction.atomic
     def publish(self, by):
-        self._require(roles.is_editor(by), set(self.WALL_STATUSES))
-        if not self.wants_public:
-            raise TransitionError(_("The poster asked to keep this post off the public wall."))
+        self._require(by, self._may_publish, self.can_publish, because=self._why_not_publish)
         self.on_wall = True
         self.save()
         self._log("wall.publish", by)
@@ -416,9 +422,7 @@ class Post(models.Model):
 
     @transaction.atomic
     def unpublish(self, by):
-        self._require(roles.is_editor(by), set(self.Status))
-        if not self.on_wall:
-            raise TransitionError(_("This post is not on the wall."))
+        self._require(by, self._may_unpublish, self.can_unpublish, because=self._why_not_unpublish)
         self.on_wall = False
         self.save()
         self._log("wall.unpublish", by)
@@ -426,7 +430,7 @@ class Post(models.Model):
 
     @transaction.atomic
     def edit_public_text(self, by, title, body, show_photos):
-        self._require(roles.is_editor(by), set(self.Status))
+        self._require(by, self._may_edit_public_text, self.can_edit_public_text)
         self.public_title = title.strip()
         self.public_body = body.strip()
         self.show_photos = show_photos
@@ -438,7 +442,7 @@ class Post(models.Model):
     def transfer(self, by, to_unit, reason):
         """首接负责: the holding unit hands the post on, with a reason. Returns False if, past the
         allowed number of transfers, it went to the global supervisors instead."""
-        self._require(roles.handles(by, self.unit), set(self.AWAITING_REPLY))
+        self._require(by, self._may_transfer, self.can_transfer)
         self._check_hand_over(to_unit, reason)
         if self.transfer_count >= HandlingSettings.load().max_transfers:
             self.transfers.create(
@@ -453,8 +457,9 @@ class Post(models.Model):
     @transaction.atomic
     def reassign(self, by, to_unit, reason):
         """A supervisor re-assigns within the units they watch; a global supervisor anywhere."""
-        allowed = roles.supervises(by, self.unit) and roles.supervises(by, to_unit)
-        self._require(allowed, set(self.OPEN))
+        if not roles.supervises(by, to_unit):
+            raise PermissionDenied(NOT_ALLOWED)
+        self._require(by, self._may_reassign, self.can_reassign)
         self._check_hand_over(to_unit, reason)
         self._hand_over(by, to_unit, reason, Transfer.Kind.REASSIGN, "wall.reassign")
 
@@ -484,8 +489,7 @@ class Post(models.Model):
     @transaction.atomic
     def add_co_units(self, by, units):
         """部门联办: co-handling units may add notes and replies; only the lead unit closes."""
-        allowed = roles.handles(by, self.unit) or roles.is_editor(by) or roles.is_global_supervisor(by)
-        self._require(allowed, set(self.OPEN))
+        self._require(by, self._may_co_handle, self.can_co_handle)
         already = set(self.co_units.all())
         added = [unit for unit in units if unit != self.unit and unit.is_active and unit not in already]
         if not added:
@@ -497,8 +501,7 @@ class Post(models.Model):
     @transaction.atomic
     def add_note(self, by, body):
         """An internal note: staff only, never shown to the poster or the public."""
-        allowed = self._handled_unit(by) is not None or roles.is_editor(by) or roles.supervises(by, self.unit)
-        self._require(allowed, set(self.Status))
+        self._require(by, self._may_note, self.can_note)
         if not body.strip():
             raise TransitionError(_("The note is empty."))
         note = self.notes.create(author=by, unit=self._handled_unit(by), body=body.strip())
@@ -507,7 +510,8 @@ class Post(models.Model):
 
     @transaction.atomic
     def set_key_supervision(self, by, on):
-        self._require(roles.is_global_supervisor(by), set(self.OPEN) if on else set(self.Status))
+        can = self.can_mark_key_supervision if on else self.can_unmark_key_supervision
+        self._require(by, self._may_set_key_supervision, can)
         self.is_key_supervision = on
         self.save()
         self._log("wall.key_supervision" if on else "wall.key_supervision_off", by)
@@ -515,7 +519,7 @@ class Post(models.Model):
     @transaction.atomic
     def record_return_visit(self, by, outcome, note=""):
         """回访: an editor checks the outcome with the poster; "not solved" reopens the post."""
-        self._require(roles.is_editor(by), {self.Status.CLOSED})
+        self._require(by, self._may_record_return_visit, self.can_record_return_visit)
         visit = self.return_visits.create(by=by, outcome=outcome, note=note.strip())
         self._log("wall.return_visit", by, outcome=outcome)
         if outcome == ReturnVisit.Outcome.UNSOLVED:
