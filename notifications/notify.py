@@ -39,11 +39,12 @@ EVENT_LABELS = {
     "rated": _("Rated"),
     "closed": _("Closed: please rate"),
     "rejected": _("Not accepted"),
+    "merged": _("Merged into another post"),
     "co_handling": _("Co-handling"),
     "digest": _("Daily digest"),
     "followed": _("Followed post updated"),
 }
-POSTER_EVENTS = {"replied", "closed", "rejected"}
+POSTER_EVENTS = {"replied", "closed", "rejected", "merged"}
 FOLLOWER_EVENTS = {"replied", "closed"}
 UNIT_EVENTS = {"routed", "reminder", "escalated", "transferred", "reopened", "rated", "co_handling"}
 
@@ -62,7 +63,7 @@ def post_event(post, event, **data):
     with translation.override(settings.LANGUAGE_CODE):
         if event in POSTER_EVENTS:
             tracking_url = _absolute(reverse("wall:track", args=[post.tracking_token]))
-            context = {"post": post, "tracking_url": tracking_url, **data}
+            context = {"post": post, "tracking_url": tracking_url, **_poster_facts(event, data)}
         else:
             context = {"case": _case_facts(post), **_event_facts(event, data)}
         subject, body = _render(event, context)
@@ -82,6 +83,15 @@ def post_event(post, event, **data):
     )
     send_after_commit(notifications)
     return notifications + followers
+
+
+def _poster_facts(event, data):
+    """What the poster's message may say of the event. Of the post theirs was merged into: its page
+    on the wall, if it has one, never its own poster's words."""
+    if event != "merged":
+        return data
+    other = data["other"]
+    return {"other_url": _absolute(other.page.url) if is_public(other) and other.page_id else None}
 
 
 def _tell_followers(post, event, data):

@@ -3,7 +3,8 @@
 differ by one word each (寝室空调坏了 / 宿舍空调坏了), that pair of words is proposed to the editors as a
 thesaurus entry; they accept or reject it, and nothing enters the thesaurus without them.
 
-Editors merging a duplicate into an answered post will be the second source once merging exists.
+Editors merging a duplicate into an answered post are the second source: the merge stores the
+duplicate's title the same way (AnswerReused.merged, see Post.merge_into).
 """
 
 from collections import Counter

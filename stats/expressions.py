@@ -111,7 +111,8 @@ FIGURE_COUNTS = (*SUMMED, "satisfied", "pending")
 
 
 def received_in(period):
-    return Post.objects.accepted_between(period.start, period.end)
+    """Posts accepted in the period, but not duplicates merged into another post: those are answered there."""
+    return Post.objects.accepted_between(period.start, period.end).exclude(status=Post.Status.MERGED)
 
 
 def transfers_in(period):

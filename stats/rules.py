@@ -3,7 +3,8 @@
 统计口径（每条规则都有测试，见 tests/test_stats_*.py）
 - 统计期间：按北京时间（Asia/Shanghai）的自然日划分，含起点、不含终点 [start, end)，可选日、周（周一起）、
   月、季度、半年、年或自定义日期范围。
-- 受理量：期间内受理（分派到单位）的诉求数，以受理时间 accepted_at 计。
+- 受理量：期间内受理（分派到单位）的诉求数，以受理时间 accepted_at 计；作为重复诉求合并到另一条的不计
+  （它在那一条里答复）。
 - 响应率：在答复时限内首次答复的诉求 / 受理量。尚未答复且答复时限未到的诉求暂不计入分母
   （既非按时也非超时）；超过时限仍未答复的计为未按时。答复时限以诉求当前的时限为准：转办后接收单位
   重新计时；重办后首次答复时间不变，所以重办不改变响应率。
@@ -42,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stats.models import StatisticsSettings
 
-RULES_VERSION = 3  # bump when a rule above changes, so no cached figure survives it
+RULES_VERSION = 4  # bump when a rule above changes, so no cached figure survives it
 
 # The rules above, as the pages show them (Chinese in the zh_Hans catalog).
 DEFINITIONS = [
@@ -53,7 +54,13 @@ DEFINITIONS = [
             "including the midnight after the last day. Weeks start on Monday."
         ),
     ),
-    (_("Received"), _("Posts accepted and routed to a unit in the period, counted by the time of acceptance.")),
+    (
+        _("Received"),
+        _(
+            "Posts accepted and routed to a unit in the period, counted by the time of acceptance; a duplicate "
+            "merged into another post is not counted (it is answered there)."
+        ),
+    ),
     (
         _("Response rate"),
         _(

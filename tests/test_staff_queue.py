@@ -244,6 +244,34 @@ def test_it_filters_posts_by_status_and_unit(client):
     assert _post_links(response) == [accepted.pk]
 
 
+def test_it_filters_posts_by_kind_category_date_deadline_escalation_supervision_and_cannot_solve(client):
+    editor = make_editor()
+    unit = make_unit()
+    handler = make_handler(unit)
+    with _ago(days=10):
+        old = make_accepted_post(editor, unit, kind=make_kind("报修", "repair"), category=make_category("网络"))
+    late = make_accepted_post(editor, unit)
+    Post.objects.filter(pk=late.pk).update(reply_due_at=timezone.now() - timedelta(hours=1), escalation=2)
+    stuck = make_accepted_post(editor, unit, is_key_supervision=True)
+    stuck.reply(handler, "需要明年预算", is_public=False, cannot_solve=True)
+    client.force_login(editor)
+    today = timezone.localdate()
+
+    def found(**query):
+        return sorted(_post_links(client.get(POSTS_URL, query)))
+
+    assert found(kind=old.kind_id) == [old.pk]
+    assert found(category=old.category_id) == [old.pk]
+    assert found(created_at_to=(today - timedelta(days=5)).isoformat()) == [old.pk]
+    assert found(created_at_from=(today - timedelta(days=5)).isoformat()) == [late.pk, stuck.pk]
+    assert found(overdue="true") == [old.pk, late.pk]  # old's reply was due nine days ago
+    assert found(overdue="false") == [stuck.pk]
+    assert found(escalation=2) == [late.pk]
+    assert found(is_key_supervision="true") == [stuck.pk]
+    assert found(cannot_solve="true") == [stuck.pk]
+    assert found(cannot_solve="false") == [old.pk, late.pk]
+
+
 def test_it_ignores_a_filter_for_a_unit_out_of_reach(client):
     editor = make_editor()
     unit, other_unit = make_unit(), make_unit()

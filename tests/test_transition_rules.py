@@ -42,7 +42,8 @@ def world():
         "staff_without_unit": make_user(groups=["信息员"]),
         "superuser": make_user(is_superuser=True),
     }
-    return {"lead": lead, "co": co, "spare": spare, "users": users}
+    # The post a duplicate may be merged into.
+    return {"lead": lead, "co": co, "spare": spare, "users": users, "original": make_post(title="原帖")}
 
 
 ROLES = [
@@ -98,6 +99,11 @@ def _make(world, status, routed=False, on_wall=False, page_live=True, key=False,
 VERBS = {
     "accept": (lambda w: {"accept-unit": w["lead"].pk}, lambda w, p: p.status == S.ACCEPTED, "wall.accept"),
     "reject": (lambda w: {"reject-reason": "与本校无关"}, lambda w, p: p.status == S.REJECTED, "wall.reject"),
+    "merge": (
+        lambda w: {"merge-into": w["original"].pk},
+        lambda w, p: p.status == S.MERGED and p.merged_into == w["original"],
+        "wall.merge",
+    ),
     "reply": (
         lambda w: {"reply-body": "明天修好。", "reply-is_public": "on"},
         # Stored; whether it answers the post (lead unit or co-unit) is tests/test_case_handling.py's.

@@ -51,6 +51,22 @@ class RejectForm(forms.Form):
     reason = _reason_field(_("The poster reads this reason."))
 
 
+class MergeForm(forms.Form):
+    prefix = "merge"
+    into = forms.ModelChoiceField(
+        label=_("Number of the post it repeats"),
+        queryset=Post.objects.none(),
+        widget=forms.NumberInput,
+        error_messages={"invalid_choice": _("There is no post with this number that a duplicate can join.")},
+        help_text=_("Its poster is told and sent to that post's answers; this post leaves every queue."),
+    )
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        closed_to_merges = [Post.Status.MERGED, Post.Status.REJECTED]
+        self.fields["into"].queryset = Post.objects.exclude(pk=post.pk).exclude(status__in=closed_to_merges)
+
+
 class StaffReplyForm(ReplyForm):
     prefix = "reply"
     cannot_solve = forms.BooleanField(
@@ -131,25 +147,3 @@ class PublicTextForm(forms.Form):
         help_text=_("Leave blank to use the original. Remove names, phone numbers and anything private."),
     )
     show_photos = forms.BooleanField(label=_("Show photos on the wall"), required=False)
-
-
-class PostFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All statuses")), *Post.Status.choices], required=False
-    )
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
-    )
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-
-    def filter(self, posts):
-        if not self.is_valid():
-            return posts
-        if status := self.cleaned_data["status"]:
-            posts = posts.filter(status=status)
-        if unit := self.cleaned_data["unit"]:
-            posts = posts.filter(unit=unit)
-        return posts

@@ -13,6 +13,7 @@ urlpatterns = [
     path("posts/<int:pk>/", case_file.post_detail, name="post"),
     path("posts/<int:pk>/accept/", actions.accept, name="accept"),
     path("posts/<int:pk>/reject/", actions.reject, name="reject"),
+    path("posts/<int:pk>/merge/", actions.merge, name="merge"),
     path("posts/<int:pk>/reply/", actions.reply, name="reply"),
     path("posts/<int:pk>/close/", actions.close, name="close"),
     path("posts/<int:pk>/publish/", actions.publish, name="publish"),

@@ -11,7 +11,9 @@ class WallConfig(AppConfig):
             log_actions,  # noqa: F401 - registers the audit trail's action labels
             pagecache,
             photos,
+            publishing,
         )
 
         pagecache.connect_signals()
         photos.connect_signals()
+        publishing.connect_signals()

@@ -6,6 +6,7 @@ from wagtail import hooks
 ACTIONS = {
     "wall.accept": (_("Accept and route"), _("Accepted and routed")),
     "wall.reject": (_("Reject"), _("Rejected")),
+    "wall.merge": (_("Merge a duplicate"), _("Merged into another post as a duplicate")),
     "wall.reply": (_("Reply"), _("Replied")),
     "wall.close": (_("Close"), _("Closed")),
     "wall.reopen": (_("Reopen"), _("Reopened by the poster")),

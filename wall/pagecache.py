@@ -22,8 +22,12 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
+from wagtail.models import Page, Site
+
+from wall.signals import wall_pages_published
 
 VERSION_KEY = "pagecache:version"
 
@@ -104,14 +108,14 @@ def _key(request):
     return f"pagecache:{version}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 
+# The wall's models whose change shows on public pages, by name: wall.models imports this module.
+SHOWN_ON_PAGES = {"wall.WallPostReply", "wall.Kind", "wall.Category", "wall.Unit"}
+
+
 def _on_change(sender, instance, **kwargs):
-    from wagtail.models import Page, Site
-
-    from wall.models import Category, Kind, Post, Unit, WallPostReply
-
-    if isinstance(instance, (Page, WallPostReply, Kind, Category, Unit, Site)):
+    if isinstance(instance, (Page, Site)) or instance._meta.label in SHOWN_ON_PAGES:
         invalidate()
-    elif isinstance(instance, Post) and instance.page_id:
+    elif instance._meta.label == "wall.Post" and instance.page_id:
         invalidate()  # the page follows, but a post that has one is never a new, unseen submission
 
 
@@ -120,10 +124,6 @@ def _on_bulk_publish(sender, pages, **kwargs):
 
 
 def connect_signals():
-    from django.db.models.signals import post_delete, post_save
-
-    from wall.signals import wall_pages_published
-
     post_save.connect(_on_change, dispatch_uid="pagecache-save")
     post_delete.connect(_on_change, dispatch_uid="pagecache-delete")
     wall_pages_published.connect(_on_bulk_publish, dispatch_uid="pagecache-bulk")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.signals import post_delete
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -82,8 +83,5 @@ def _delete_file(sender, instance, **kwargs):
 
 
 def connect_signals():
-    from django.db.models.signals import post_delete
-
-    from wall.models import PostPhoto
-
-    post_delete.connect(_delete_file, sender=PostPhoto, dispatch_uid="wall-photo-file")
+    # By name: wall.models imports this module for clean_photo().
+    post_delete.connect(_delete_file, sender="wall.PostPhoto", dispatch_uid="wall-photo-file")

@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 from wall.models import Post, WallIndexPage, WallPostPage, WallPostReply, WallYearPage
 from wall.projection import project
-from wall.signals import wall_pages_published
+from wall.signals import case_changed, wall_pages_published
 
 
 def sync_wall_page(post):
@@ -117,3 +117,11 @@ def _add_children(parent, pages):
         # of the cost.
         page.save(clean=False)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+
+
+def _case_changed(sender, post, **kwargs):
+    sync_wall_page(post)
+
+
+def connect_signals():
+    case_changed.connect(_case_changed, dispatch_uid="wall-publishing-case-changed")

@@ -74,6 +74,14 @@ class PostRules:
         """The unit, lead or co-handling, in whose name user acts on this post; None if none."""
         return next((unit for unit in self.units_involved() if roles.handles(user, unit)), None)
 
+    def can_merge(self, user):
+        """重复诉求: an editor merges a post nobody has answered yet (new, or awaiting a reply) into
+        the post it repeats."""
+        return self.status in {self.Status.SUBMITTED, *self.AWAITING_REPLY} and self._may_merge(user)
+
+    def _may_merge(self, user):
+        return roles.is_editor(user)
+
     # -- supervision -------------------------------------------------------------------------------
 
     def can_reassign(self, user):

@@ -18,3 +18,7 @@ history_rewritten = Signal()
 # "reminder", "escalated", …), with `post`, `event` and `data` (the event's details), inside the
 # transaction that did it: notifications stores the messages there and sends them on commit.
 case_event = Signal()
+
+# Sent by a Post after an action that may change what of it is public (a reply, a closure, a privacy
+# change …), with `post`, inside the action's transaction: wall.publishing brings its page in line.
+case_changed = Signal()

@@ -134,7 +134,14 @@ def _track_context(post, **forms):
         "rating_form": forms.get("rating_form") or RatingForm(),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "merged_into_url": _merged_into_url(post),
     }
+
+
+def _merged_into_url(post):
+    """The wall page of the post this one was merged into, if that one is public: never more of it."""
+    other = post.merged_into
+    return other.page.url if other and is_public(other) and other.page_id else None
 
 
 def _poster_action(request, token, form_class, form_name, act, done_message):

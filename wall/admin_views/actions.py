@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wall.admin_forms import AcceptForm, PublicTextForm, RejectForm, StaffReplyForm
+from wall.admin_forms import AcceptForm, MergeForm, PublicTextForm, RejectForm, StaffReplyForm
 
 from .base import act, get_post_for_user, report_invalid
 
@@ -30,6 +30,21 @@ def reject(request, pk):
     if not form.is_valid():
         return report_invalid(request, post, form)
     return act(request, post, lambda: post.reject(request.user, form.cleaned_data["reason"]), _("Post rejected."))
+
+
+@require_POST
+def merge(request, pk):
+    post = get_post_for_user(request, pk)
+    form = MergeForm(request.POST, post=post)
+    if not form.is_valid():
+        return report_invalid(request, post, form)
+    other = form.cleaned_data["into"]
+    return act(
+        request,
+        post,
+        lambda: post.merge_into(request.user, other),
+        _("Merged into #%(number)s as a duplicate.") % {"number": other.pk},
+    )
 
 
 @require_POST

@@ -10,6 +10,7 @@ from wall import roles
 from wall.admin_forms import (
     AcceptForm,
     CoHandleForm,
+    MergeForm,
     NoteForm,
     PublicTextForm,
     ReassignForm,
@@ -35,7 +36,7 @@ def post_detail(request, pk):
         "replies": post.replies.select_related("author", "unit"),
         "follow_ups": post.follow_ups.all(),
         "followers": post.follows.count(),
-        "reuses": post.reuses.count(),
+        "reuses": post.reuses.filter(merged=False).count(),
         "ratings": post.ratings.order_by("round"),
         "co_units": post.co_units.all(),
         "transfers": post.transfers.select_related("from_unit", "to_unit", "by"),
@@ -88,6 +89,7 @@ def _actions(post, user):
     actions = {
         "accept": post.can_accept(user) and _accept_form(post),
         "reject": post.can_reject(user) and RejectForm(),
+        "merge": post.can_merge(user) and MergeForm(post=post),
         "reply": post.can_reply(user) and StaffReplyForm(),
         "close": post.can_close(user),
         "transfer": post.can_transfer(user) and TransferForm(post=post),

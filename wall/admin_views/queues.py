@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.paginator import WagtailPaginator
 
 from wall import roles
-from wall.admin_forms import PostFilterForm
+from wall.filters import PostFilterSet
 from wall.models import Post, Unit
 from wall.params import parse_page
 
@@ -87,15 +87,15 @@ def post_list(request):
         units = Unit.objects.all()
     else:
         units = Unit.objects.filter(Q(handlers=user) | Q(supervisors=user)).distinct()
-    form = PostFilterForm(request.GET, units=units)
-    posts = form.filter(Post.objects.visible_to(user)).select_related(*LIST_RELATED).order_by("-created_at", "-pk")
+    filters = PostFilterSet(request.GET, queryset=Post.objects.visible_to(user), units=units)
+    posts = filters.qs.select_related(*LIST_RELATED).order_by("-created_at", "-pk")
     paginator = WagtailPaginator(posts, POSTS_PER_PAGE)
     page = paginator.get_page(parse_page(request.GET.get("p")))
     return render(
         request,
         "wall/admin/post_list.html",
         {
-            "filter_form": form,
+            "filter_form": filters.form,
             "items": page,
             "elided_page_range": paginator.get_elided_page_range(page.number),
             **header(_("All posts"), "list-ul"),

@@ -1,19 +1,8 @@
 from .handling import CalendarDay, HandlingSettings
 from .pages import WallIndexPage, WallPostPage, WallPostReply, WallYearPage
-from .posts import (
-    AnswerReused,
-    Follow,
-    FollowUp,
-    InternalNote,
-    Post,
-    PostPhoto,
-    Rating,
-    Reply,
-    ReturnVisit,
-    Transfer,
-    TransitionError,
-)
+from .posts import Post, PostPhoto, TransitionError
 from .ratelimit import RateCounter
+from .records import AnswerReused, Follow, FollowUp, InternalNote, Rating, Reply, ReturnVisit, Transfer
 from .units import Category, Kind, Unit
 
 __all__ = [

@@ -9,7 +9,8 @@ from wagtail.models import Orderable, Page
 from wall.pagecache import cacheable
 from wall.params import parse_id, parse_page
 
-from .posts import AnswerReused, Post
+from .posts import Post
+from .records import AnswerReused
 from .units import Category, Kind, Unit
 
 WALL_PAGE_SIZE = 20
@@ -124,7 +125,7 @@ class WallPostPage(Page):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         context["following"] = user.is_authenticated and user.follows.filter(post__page=self).exists()
-        context["reused"] = AnswerReused.objects.filter(post__page=self).count()
+        context["reused"] = AnswerReused.objects.filter(post__page=self, merged=False).count()
         return context
 
     def serve(self, request, *args, **kwargs):
