@@ -1,10 +1,23 @@
 """Transfer (首接负责), re-assignment, co-handling (部门联办), notes, key supervision, return visits and
 reopening on an unsatisfied rating."""
 
-import pytest
-from django.core.exceptions import PermissionDenied
+from datetime import timedelta
 
-from tests.factories import make_accepted_post, make_editor, make_handler, make_replied_post, make_unit, make_user
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from tests.factories import (
+    make_accepted_post,
+    make_category,
+    make_editor,
+    make_handler,
+    make_kind,
+    make_replied_post,
+    make_unit,
+    make_user,
+)
 from wall.models import HandlingSettings, Post, ReturnVisit, Transfer, TransitionError
 
 
@@ -161,3 +174,34 @@ def test_return_visits_are_for_editors_on_closed_posts(editor, units):
     post.close(handler)
     with pytest.raises(PermissionDenied):
         post.record_return_visit(handler, ReturnVisit.Outcome.SOLVED)
+
+
+# -- correcting the routing: not a transfer --------------------------------------------------------
+
+
+def test_an_editor_corrects_kind_category_and_unit_without_a_transfer(editor, units):
+    logistics, security, _ = units
+    wrong = make_accepted_post(editor, logistics)
+    repair, network = make_kind("报修", "repair"), make_category("网络")
+    with time_machine.travel(timezone.now() + timedelta(hours=20), tick=False):
+        wrong.correct_routing(editor, repair, network, security)
+        corrected_at = timezone.now()
+    post = Post.objects.get(pk=wrong.pk)
+    assert (post.kind, post.category, post.unit) == (repair, network, security)
+    assert (post.transfer_count, post.transfers.count()) == (0, 0)  # no transfer, none against the limit
+    assert post.reply_due_at > corrected_at  # the right unit gets a deadline of its own
+    assert post in Post.objects.handled_by(make_handler(security)).awaiting_reply()
+    assert post not in Post.objects.handled_by(make_handler(logistics))
+
+
+def test_handlers_do_not_correct_routing_and_an_answered_post_keeps_its_unit(editor, units):
+    logistics, security, _ = units
+    handler = make_handler(logistics)
+    post = make_accepted_post(editor, logistics)
+    with pytest.raises(PermissionDenied):
+        post.correct_routing(handler, post.kind, post.category, security)
+    post.reply(handler, "已处理", is_public=True)
+    with pytest.raises(TransitionError):
+        post.correct_routing(editor, post.kind, post.category, security)
+    post.correct_routing(editor, post.kind, make_category("网络"), logistics)  # its category still may
+    assert Post.objects.get(pk=post.pk).category.name == "网络"

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from tests.factories import make_editor, make_handler, make_post, make_unit, make_user
+from tests.factories import make_category, make_editor, make_handler, make_post, make_unit, make_user
 from wall.models import Post, ReturnVisit, TransitionError, WallPostPage
 from wall.publishing import publish_many
 
@@ -43,7 +43,15 @@ def world():
         "superuser": make_user(is_superuser=True),
     }
     # The post a duplicate may be merged into.
-    return {"lead": lead, "co": co, "spare": spare, "users": users, "original": make_post(title="原帖")}
+    other_category = make_category("网络")
+    return {
+        "lead": lead,
+        "co": co,
+        "spare": spare,
+        "users": users,
+        "original": make_post(title="原帖"),
+        "other_category": other_category,
+    }
 
 
 ROLES = [
@@ -125,6 +133,15 @@ VERBS = {
         lambda w: {"reassign-unit": w["spare"].pk, "reassign-reason": "应由学生处办"},
         lambda w, p: p.unit == w["spare"],
         "wall.reassign",
+    ),
+    "correct_routing": (
+        lambda w: {
+            "routing-kind": w["original"].kind_id,
+            "routing-category": w["other_category"].pk,
+            "routing-unit": w["lead"].pk,
+        },
+        lambda w, p: p.category == w["other_category"],
+        "wall.correct_routing",
     ),
     "note": (lambda w: {"note-body": "已电话催办"}, lambda w, p: p.notes.exists(), "wall.note"),
     "mark_key_supervision": (lambda w: {}, lambda w, p: p.is_key_supervision, "wall.key_supervision"),

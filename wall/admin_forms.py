@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from wall import roles
 from wall.forms import ReplyForm
-from wall.models import Post, ReturnVisit, Unit
+from wall.models import Category, Kind, Post, ReturnVisit, Unit
 
 
 class HandlerChoiceField(forms.ModelMultipleChoiceField):
@@ -116,6 +116,17 @@ class ReassignForm(forms.Form):
         if not roles.is_global_supervisor(user):
             units = units.filter(supervisors=user)
         self.fields["unit"].queryset = units
+
+
+class RoutingForm(forms.Form):
+    prefix = "routing"
+    kind = forms.ModelChoiceField(label=_("Kind"), queryset=Kind.objects.all())
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.filter(is_active=True),
+        help_text=_("A correction, not a transfer: no transfer is counted against the unit."),
+    )
 
 
 class NoteForm(forms.Form):

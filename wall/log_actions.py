@@ -22,6 +22,7 @@ ACTIONS = {
         _("Transfer refused past the limit; sent to the global supervisors"),
     ),
     "wall.reassign": (_("Re-assign"), _("Re-assigned by a supervisor")),
+    "wall.correct_routing": (_("Correct routing"), _("Kind, category or unit corrected (not a transfer)")),
     "wall.co_handle": (_("Co-handling"), _("Co-handling units added")),
     "wall.note": (_("Internal note"), _("Internal note added")),
     "wall.key_supervision": (_("Key supervision"), _("Marked for key supervision")),

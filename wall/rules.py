@@ -91,6 +91,14 @@ class PostRules:
     def _may_reassign(self, user):
         return roles.supervises(user, self.unit)
 
+    def can_correct_routing(self, user):
+        """Editors and global supervisors put right a wrong kind, category or unit of an open post:
+        not a transfer (no transfer counted, no limit), as if it had been routed right at first."""
+        return self.status in self.OPEN and self._may_correct_routing(user)
+
+    def _may_correct_routing(self, user):
+        return roles.is_editor(user) or roles.is_global_supervisor(user)
+
     def can_mark_key_supervision(self, user):
         return self.status in self.OPEN and not self.is_key_supervision and self._may_set_key_supervision(user)
 

@@ -249,6 +249,28 @@ class PostTransitions:
         self._check_hand_over(to_unit, reason)
         self._hand_over(by, to_unit, reason, Transfer.Kind.REASSIGN, "wall.reassign")
 
+    @transaction.atomic
+    def correct_routing(self, by, kind, category, unit):
+        """Put right a wrong kind, category or unit; the statistics count the post as corrected. A new
+        unit takes the post with a reply deadline of its own, while no unit has answered it yet."""
+        self._require(by, self._may_correct_routing, self.can_correct_routing)
+        before = {"kind": self.kind.name, "category": self.category.name, "unit": self.unit.name}
+        if unit != self.unit:
+            if self.status not in self.AWAITING_REPLY:
+                raise TransitionError(_("The post has been answered: re-assign it to change its unit."))
+            if not unit.is_active:
+                raise TransitionError(_("%(unit)s no longer takes posts.") % {"unit": unit.name})
+            self.unit = unit
+            self.co_units.remove(unit)
+            self._restart_clock(timezone.now())
+        self.kind, self.category = kind, category
+        self.save()
+        after = {"kind": kind.name, "category": category.name, "unit": unit.name}
+        self._log("wall.correct_routing", by, before=before, after=after)
+        if before["unit"] != after["unit"]:
+            self._notify("routed", unit=unit)
+        self._sync_wall()
+
     def _check_hand_over(self, to_unit, reason):
         if to_unit == self.unit:
             raise TransitionError(_("The post is already with %(unit)s.") % {"unit": to_unit.name})

@@ -5,9 +5,9 @@ from datetime import date, datetime, timedelta
 import time_machine
 
 from stats import periods
-from stats.figures import by_unit, overall, participation
+from stats.figures import by_category, by_unit, overall, participation
 from stats.models import StatisticsSettings
-from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
+from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_unit
 from wall.models import Post
 
 SH = periods.LOCAL
@@ -233,3 +233,20 @@ def test_it_finds_the_90th_percentile_wait_by_nearest_rank_for_lead_and_co_units
     assert unit_row(rows, lead).p90_wait == timedelta(hours=10)  # rank ceil(0.9 × 11) = 10
     assert unit_row(rows, co).p90_wait == timedelta(hours=11)  # rank ceil(0.9 × 3) = 3
     assert figures.p90_wait == timedelta(hours=10)
+
+
+def test_a_routing_correction_moves_the_post_in_the_figures_and_counts_no_transfer():
+    wrong_unit, right_unit = make_unit("后勤管理处"), make_unit("信息化建设与管理处")
+    editor = make_editor()
+    with at(2):
+        post = make_accepted_post(editor, wrong_unit)  # category 后勤保障
+    with at(2, 11):
+        post.correct_routing(editor, post.kind, make_category("网络"), right_unit)
+    with at(10):
+        categories, points = by_category(MONTH)
+        rows = by_unit(MONTH)
+    names = dict(categories)
+    counted = {names[category]: n for _day, counts in points for category, n in counts.items()}
+    assert counted == {"网络": 1}
+    assert (unit_row(rows, wrong_unit).received, unit_row(rows, right_unit).received) == (0, 1)
+    assert unit_row(rows, wrong_unit).transfers == 0

@@ -16,6 +16,7 @@ from wall.admin_forms import (
     ReassignForm,
     RejectForm,
     ReturnVisitForm,
+    RoutingForm,
     StaffReplyForm,
     TransferForm,
 )
@@ -95,6 +96,7 @@ def _actions(post, user):
         "transfer": post.can_transfer(user) and TransferForm(post=post),
         "co_handle": post.can_co_handle(user) and CoHandleForm(post=post),
         "reassign": post.can_reassign(user) and _reassign_form(post, user),
+        "correct_routing": post.can_correct_routing(user) and _routing_form(post),
         "unmark_key_supervision": post.can_unmark_key_supervision(user),
         "mark_key_supervision": post.can_mark_key_supervision(user),
         "note": post.can_note(user) and NoteForm(),
@@ -108,6 +110,10 @@ def _actions(post, user):
 
 def _accept_form(post):
     return AcceptForm(initial={"unit": post.category.default_unit or post.requested_unit})
+
+
+def _routing_form(post):
+    return RoutingForm(initial={"kind": post.kind_id, "category": post.category_id, "unit": post.unit_id})
 
 
 def _reassign_form(post, user):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from wall.admin_forms import CoHandleForm, NoteForm, ReassignForm, ReturnVisitForm, TransferForm
+from wall.admin_forms import CoHandleForm, NoteForm, ReassignForm, ReturnVisitForm, RoutingForm, TransferForm
 from wall.models import Post, ReturnVisit, TransitionError
 
 from .base import act, get_post_for_user, report_invalid
@@ -63,6 +63,21 @@ def add_note(request, pk):
     if not form.is_valid():
         return report_invalid(request, post, form)
     return act(request, post, lambda: post.add_note(request.user, form.cleaned_data["body"]), _("Note added."))
+
+
+@require_POST
+def correct_routing(request, pk):
+    post = get_post_for_user(request, pk)
+    form = RoutingForm(request.POST)
+    if not form.is_valid():
+        return report_invalid(request, post, form)
+    data = form.cleaned_data
+    return act(
+        request,
+        post,
+        lambda: post.correct_routing(request.user, data["kind"], data["category"], data["unit"]),
+        _("Routing corrected."),
+    )
 
 
 @require_POST
