@@ -1,4 +1,4 @@
-"""Signals the wall sends for those who follow it (search does) without the wall knowing them."""
+"""Signals the wall sends for those who follow it (stats, notifications, search) without the wall knowing them."""
 
 from django.dispatch import Signal
 
