@@ -3,8 +3,8 @@
 differ by one word each (寝室空调坏了 / 宿舍空调坏了), that pair of words is proposed to the editors as a
 thesaurus entry; they accept or reject it, and nothing enters the thesaurus without them.
 
-Editors merging a duplicate into an answered post are the second source: the merge stores the
-duplicate's title the same way (AnswerReused.merged, see Post.merge_into).
+Editors merging a duplicate into a post on the wall are the second source: the duplicate's title
+and that post's are the same question too (Post.merge_into). Both are read by editors only.
 """
 
 from collections import Counter
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from search import segment
 from search.models import SynonymSet
-from wall.models import AnswerReused
+from wall.models import AnswerReused, Post
 
 # A pair is proposed once this many visitors have shown it: one could be a slip.
 EVIDENCE = 2
@@ -30,12 +30,19 @@ def proposals():
     pairs a synonym set already holds (editors' rejections are kept as sets not in use)."""
     known = [set(words) for words in _every_set()]
     counts, examples = Counter(), {}
-    for wording, title in AnswerReused.objects.exclude(wording="").values_list("wording", "post__page__title"):
+    for wording, title in wordings():
         pair = swapped_words(wording, title or "")
         if pair and not any(set(pair) <= words for words in known):
             counts[pair] += 1
             examples.setdefault(pair, (wording, title))
     return [Proposal(pair, count, examples[pair]) for pair, count in counts.most_common() if count >= EVIDENCE]
+
+
+def wordings():
+    """(someone's words, the title of the post on the wall they meant): from "我的问题已解决" and from merges."""
+    spared = AnswerReused.objects.exclude(wording="").values_list("wording", "post__page__title")
+    merged = Post.objects.filter(status=Post.Status.MERGED, merged_into__page__isnull=False)
+    return [*spared, *merged.values_list("title", "merged_into__page__title")]
 
 
 def swapped_words(first, second):

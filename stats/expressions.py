@@ -110,9 +110,13 @@ SUMMED = (*post_counts(), "rated", "attitude_sum", "speed_sum", "result_sum", "t
 FIGURE_COUNTS = (*SUMMED, "satisfied", "pending")
 
 
+def counted_posts():
+    """The posts the figures count: all but duplicates merged into another post, answered there."""
+    return Post.objects.exclude(status=Post.Status.MERGED)
+
+
 def received_in(period):
-    """Posts accepted in the period, but not duplicates merged into another post: those are answered there."""
-    return Post.objects.accepted_between(period.start, period.end).exclude(status=Post.Status.MERGED)
+    return counted_posts().accepted_between(period.start, period.end)
 
 
 def transfers_in(period):

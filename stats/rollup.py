@@ -16,6 +16,7 @@ from stats.expressions import (
     WAIT_STEP,
     LocalDate,
     WaitSeconds,
+    counted_posts,
     holder_when_answered,
     post_counts,
     rating_counts,
@@ -191,8 +192,7 @@ def pending_in(period, now, unit_field=None):
     Found by the partial index on unanswered posts' deadlines, so the period is applied here: given
     in SQL, it would make the database read the whole period by the acceptance index instead.
     """
-    posts = Post.objects.filter(first_replied_at=None, reply_due_at__gt=now, accepted_at__isnull=False)
-    posts = posts.exclude(status=Post.Status.MERGED).order_by()
+    posts = counted_posts().filter(first_replied_at=None, reply_due_at__gt=now, accepted_at__isnull=False).order_by()
     if unit_field == "co_units":  # by the pending posts' keys: joined, the database reads every co-handling
         co_handled = Post.co_units.through.objects.filter(post__in=list(posts.values_list("pk", flat=True)))
         posts = Post.objects.filter(pk__in=list(co_handled.values_list("post_id", flat=True))).order_by()

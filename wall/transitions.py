@@ -82,17 +82,14 @@ class PostTransitions:
 
     @transaction.atomic
     def merge_into(self, by, other):
-        """重复诉求: this post asks what other asks. It leaves every queue and the wall, its poster is
-        sent to the other post, and, where that one is answered, the two titles are evidence of two
-        ways of asking the same thing (search.learning reads them as AnswerReused.wording)."""
+        """重复诉求: this post asks what other asks. It leaves every queue and the wall, and its poster
+        is sent to the other post; the two titles are two ways of asking the same thing (search.learning)."""
         self._require(by, self._may_merge, self.can_merge)
         if other.pk == self.pk or other.status in {self.Status.MERGED, self.Status.REJECTED}:
             raise TransitionError(_("A post can only be merged into another post that is being handled."))
         self.status = self.Status.MERGED
         self.merged_into = other
         self.save()
-        if other.status in self.ANSWERED:
-            other.reuses.create(wording=self.title[:100], merged=True)
         self._log("wall.merge", by, into=other.pk)
         self._notify("merged", other=other)
         self._sync_wall()

@@ -37,7 +37,7 @@ def post_detail(request, pk):
         "replies": post.replies.select_related("author", "unit"),
         "follow_ups": post.follow_ups.all(),
         "followers": post.follows.count(),
-        "reuses": post.reuses.filter(merged=False).count(),
+        "reuses": post.reuses.count(),
         "ratings": post.ratings.order_by("round"),
         "co_units": post.co_units.all(),
         "transfers": post.transfers.select_related("from_unit", "to_unit", "by"),

@@ -12,11 +12,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name='answerreused',
-            name='merged',
-            field=models.BooleanField(default=False, verbose_name='from a merged duplicate'),
-        ),
-        migrations.AddField(
             model_name='post',
             name='merged_into',
             field=models.ForeignKey(blank=True, help_text="The post this one repeats (重复诉求): its poster follows that post's answers.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='wall.post', verbose_name='merged into'),

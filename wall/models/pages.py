@@ -125,7 +125,7 @@ class WallPostPage(Page):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         context["following"] = user.is_authenticated and user.follows.filter(post__page=self).exists()
-        context["reused"] = AnswerReused.objects.filter(post__page=self, merged=False).count()
+        context["reused"] = AnswerReused.objects.filter(post__page=self).count()
         return context
 
     def serve(self, request, *args, **kwargs):

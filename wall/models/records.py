@@ -174,9 +174,6 @@ class AnswerReused(models.Model):
     post = models.ForeignKey("wall.Post", on_delete=models.CASCADE, related_name="reuses", verbose_name=_("post"))
     created_at = models.DateTimeField(default=timezone.now)
     wording = models.CharField(_("title typed"), max_length=100, blank=True)
-    # Not a visitor but an editor's merge of a duplicate (Post.merge_into): evidence for the
-    # thesaurus, not a question spared, so the counts shown leave it out.
-    merged = models.BooleanField(_("from a merged duplicate"), default=False)
 
     class Meta:
         verbose_name = _("answer reused")
