@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
-from wall import ratelimit
+from accounts import ratelimit
 
 
 class ThrottledLoginMixin:
     """Refuses to try a password once the account or the caller's address has failed too often
-    (wall.ratelimit): a password guesser gets a few tries per window, not thousands."""
+    (accounts.ratelimit): a password guesser gets a few tries per window, not thousands."""
 
     throttled_message = _(
         "Too many failed log-ins for this account or from your network. Please wait %(minutes)d minutes and try again."

@@ -29,3 +29,23 @@ class CampusIdentity(models.Model):
 
     def __str__(self):
         return f"{self.campus_id} {self.name}".strip()
+
+
+class RateCounter(models.Model):
+    """How many times one bucket (an address, an account, an API client) acted in one fixed window.
+
+    Counted by accounts.ratelimit in one atomic statement. Kept in the database rather than the page
+    cache, whose culling would delete a counter and so reset its limit.
+    """
+
+    key = models.CharField(max_length=250, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "wall_ratecounter"  # moved from the wall app with its rows
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

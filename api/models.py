@@ -105,7 +105,7 @@ class ApiSubmission(models.Model):
     """Which client sent a post: for tracing abuse back to a key, never shown publicly."""
 
     post = models.OneToOneField(
-        "wall.Post", on_delete=models.CASCADE, related_name="api_submission", verbose_name=_("post")
+        "cases.Post", on_delete=models.CASCADE, related_name="api_submission", verbose_name=_("post")
     )
     client = models.ForeignKey(
         ApiClient, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("client")

@@ -31,8 +31,8 @@ from api import ratelimit
 from api.models import ApiKey, ApiSubmission
 from api.posting import create_post, summary_title
 from api.public import latest_public_reply, only_public, parse_service_code, public_posts, service_code
-from wall.models import Category, Kind, Post
-from wall.params import moment_range, parse_id, parse_moment
+from cases.models import Category, Kind, Post
+from cases.params import moment_range, parse_id, parse_moment
 
 MAX_REQUESTS = 1000
 DEFAULT_DAYS = 90

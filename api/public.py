@@ -1,8 +1,8 @@
 """What the API may show of a case: its live wall page, the projection wall.publishing built
 from wall.projection, plus the case's non-personal handling facts (number, deadline)."""
 
-from wall.models import Post
-from wall.params import parse_id, parse_slug
+from cases.models import Post
+from cases.params import parse_id, parse_slug
 from wall.projection import is_public
 
 OPEN311_CLOSED = (Post.Status.CLOSED,)

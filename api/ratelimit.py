@@ -1,8 +1,8 @@
-"""The API's write limits: per client key, else per caller's IP (counted by wall.ratelimit)."""
+"""The API's write limits: per client key, else per caller's IP (counted by accounts.ratelimit)."""
 
 from django.conf import settings
 
-from wall.ratelimit import allow, client_ip
+from accounts.ratelimit import allow, client_ip
 
 
 class RateLimited(Exception):

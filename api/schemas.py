@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from wall.params import MAX_ID
+from cases.params import MAX_ID
 
 # A database id: bigger numbers cannot be one, and SQLite and PostgreSQL refuse to even compare them.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]

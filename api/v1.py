@@ -2,7 +2,7 @@
 
 Public endpoints show live wall pages only (the projections wall.publishing builds from
 wall.projection); the tracking token shows its holder their own post; staff endpoints follow
-wall.roles, as the admin does. Every refusal is a JSON object with a `detail` message.
+cases.roles, as the admin does. Every refusal is a JSON object with a `detail` message.
 """
 
 import html
@@ -22,12 +22,12 @@ from pydantic import Field
 
 from api import v1_poster, v1_posts, v1_staff
 from api.ratelimit import RateLimited
+from cases.models import Post, TransitionError
+from cases.params import parse_text
 from search.backends import get_backend
 from search.backends.base import status_label
 from search.grouping import grouped
 from search.views import first_answers, live_hits
-from wall.models import Post, TransitionError
-from wall.params import parse_text
 
 
 class ChineseJSONRenderer(JSONRenderer):

@@ -6,8 +6,8 @@ from ninja import Router
 
 from api.ratelimit import check_write
 from api.schemas import WRITE_ERRORS, Error, FollowUpIn, RatingIn, ReasonIn, TrackedPostOut
-from wall.models import Post
-from wall.params import parse_slug
+from cases.models import Post
+from cases.params import parse_slug
 
 router = Router(tags=["posters"])
 

@@ -12,9 +12,9 @@ from api.posting import create_post
 from api.public import only_public, public_posts
 from api.ratelimit import check_write
 from api.schemas import WRITE_ERRORS, CreatedOut, Error, Id, PostIn, PostPage, PublicPostOut
+from cases.models import Kind, Post
+from cases.params import MAX_PAGE, MAX_QUERY_LENGTH, parse_text
 from search.backends import get_backend
-from wall.models import Kind, Post
-from wall.params import MAX_PAGE, MAX_QUERY_LENGTH, parse_text
 
 router = Router(tags=["posts"])
 

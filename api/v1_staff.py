@@ -1,4 +1,4 @@
-"""/api/v1/staff/: a handler's queue and replies, with the admin's rules (wall.roles, the Post methods)."""
+"""/api/v1/staff/: a handler's queue and replies, with the admin's rules (cases.roles, the Post methods)."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -8,8 +8,8 @@ from ninja import Router, Status
 from api.auth import KEY_OR_SESSION, acting_user, calling_client
 from api.ratelimit import check_write
 from api.schemas import Error, Id, QueueItemOut, ReplyIn, ReplyOut
-from wall import roles
-from wall.models import Post
+from cases import roles
+from cases.models import Post
 
 router = Router(tags=["staff"], auth=KEY_OR_SESSION)
 

@@ -122,7 +122,7 @@ def post(args):
 
 def count(args):
     setup_django()
-    from wall.models import Post
+    from cases.models import Post
 
     result = json.loads(args.out.read_text())
     acked = result["acked"]
@@ -138,13 +138,13 @@ def count(args):
 def prepare(args):
     setup_django()
     from api.models import ApiClient
-    from wall.models import Category, Kind
+    from cases.models import Category, Kind
 
     print(Kind.objects.order_by("pk").values_list("slug", flat=True).first())
     print(Category.objects.order_by("pk").values_list("pk", flat=True).first())
     client, _ = ApiClient.objects.get_or_create(name="load test")
     print(client.issue_key(label="bench/load.sh")[1])
-    from wall.models import Post
+    from cases.models import Post
 
     print(Post.objects.count())
 

@@ -43,7 +43,7 @@ def setup_django(var_dir):
 
 
 def make_post(rng, now, kind, categories, units, serial):
-    from wall.models import Post
+    from cases.models import Post
 
     accepted = now - timedelta(seconds=rng.randrange(YEARS * 365 * 86400))
     replied = accepted + timedelta(minutes=rng.expovariate(1 / 600)) if rng.random() < 0.95 else None
@@ -71,7 +71,7 @@ def make_post(rng, now, kind, categories, units, serial):
 def fill(count, rng):
     from django.utils import timezone
 
-    from wall.models import Category, Kind, Post, Rating, Transfer, Unit
+    from cases.models import Category, Kind, Post, Rating, Transfer, Unit
 
     kind = Kind.objects.create(name="咨询", slug="question")
     categories = [Category.objects.create(name=f"分类{number}") for number in range(12)]
@@ -173,8 +173,8 @@ def main():
         setup_django(str(var_dir))
         from django.db import connection
 
+        from cases.models import Post
         from stats import rollup
-        from wall.models import Post
 
         print(f"{connection.vendor}, {args.posts} posts over {YEARS} years and {UNITS} units")
         if not Post.objects.exists():

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from cases.models import Kind, Post
 from stats.figures import figures_since
 from stats.periods import month_start
-from wall.models import Kind, Post, WallIndexPage, WallPostPage
+from wall.models import WallIndexPage, WallPostPage
 from wall.pagecache import cacheable
 
 LATEST_ANSWERED = 6

@@ -24,7 +24,9 @@ class Notification(models.Model):
     recipient = models.CharField(_("recipient"), max_length=500)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
-    post = models.ForeignKey("wall.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    post = models.ForeignKey(
+        "cases.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -21,13 +21,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from cases import roles
+from cases.models import HandlingSettings, Post, Unit
+from cases.signals import case_event, ticked
 from notifications import delivery
 from notifications.delivery import send_after_commit
 from notifications.models import Notification
-from wall import roles
-from wall.models import HandlingSettings, Post, Unit
 from wall.projection import is_public
-from wall.signals import case_event, ticked
 
 EVENT_LABELS = {
     "routed": _("New post for the unit"),
@@ -172,7 +172,7 @@ def _supervisor_emails(unit, level):
         if addresses:
             return addresses
     users = get_user_model().objects.with_perm(
-        "wall.supervise_all", include_superusers=False, backend=roles.GROUP_PERMISSIONS
+        "cases.supervise_all", include_superusers=False, backend=roles.GROUP_PERMISSIONS
     )
     return _emails(users)
 
@@ -198,7 +198,7 @@ def _case_facts(post):
         "unit": post.unit.name if post.unit else "",
         "reply_due": post.due_display,
         "resolution_due": post.resolution_display,
-        "url": _absolute(reverse("wall_admin:post", args=[post.pk])),
+        "url": _absolute(reverse("cases_admin:post", args=[post.pk])),
     }
 
 
@@ -271,7 +271,7 @@ def _digest_context(unit, posts, day):
         "day": day,
         "posts": items,
         "due_today": sum(item["reply_due_today"] or item["resolution_due_today"] for item in items),
-        "queue_url": _absolute(reverse("wall_admin:unreplied")),
+        "queue_url": _absolute(reverse("cases_admin:unreplied")),
     }
 
 

@@ -14,10 +14,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
+from cases import roles
+from cases.viewsets import EditorsOnly
 from notifications import delivery, notify
 from notifications.models import Notification
-from wall import roles
-from wall.viewsets import EditorsOnly
 
 
 class NotificationPermissionPolicy(EditorsOnly):
@@ -92,12 +92,12 @@ class NotificationViewSet(ModelViewSet):
         "sent_at",
     ]
     copy_view_enabled = False
-    # Under 回音壁设置 (wall.viewsets.WallSettingsGroup), which notifications may join but wall must not import.
+    # Under 回音壁设置 (cases.viewsets.WallSettingsGroup), which notifications may join but cases must not import.
     menu_hook = "register_wall_settings_menu_item"
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("retry/<int:pk>/", retry_notification, name="retry")]
 
     def get_permissions_to_register(self):
-        # Access follows wall.moderate_post (NotificationPermissionPolicy), not these model permissions.
+        # Access follows cases.moderate_post (NotificationPermissionPolicy), not these model permissions.
         return Permission.objects.none()

@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from wall import roles
-from wall.admin_views.base import header
+from cases import roles
+from cases.admin_views.base import header
 
 from . import learning
 

@@ -2,7 +2,7 @@
 
 The page is the public projection of the case (wall.projection decides what is on it), so a document
 made from the page alone cannot carry anything private: no poster, no contact details, no private
-replies. Never build one from `wall.models.Post`.
+replies. Never build one from `cases.models.Post`.
 """
 
 from dataclasses import dataclass

@@ -9,8 +9,8 @@ building is another problem.
 import re
 from dataclasses import replace
 
+from cases.models import Post
 from search import segment
-from wall.models import Post
 
 ALIKE = 0.8
 

@@ -10,9 +10,9 @@ and that post's are the same question too (Post.merge_into). Both are read by ed
 from collections import Counter
 from dataclasses import dataclass
 
+from cases.models import AnswerReused, Post
 from search import segment
 from search.models import SynonymSet
-from wall.models import AnswerReused, Post
 
 # A pair is proposed once this many visitors have shown it: one could be a slip.
 EVIDENCE = 2

@@ -3,11 +3,12 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from cases.models import Post
+from cases.params import parse_id, parse_page, parse_text
 from search.backends import get_backend
 from search.grouping import grouped
-from wall.models import Post, WallPostPage, WallPostReply
+from wall.models import WallPostPage, WallPostReply
 from wall.pagecache import cacheable
-from wall.params import parse_id, parse_page, parse_text
 
 PAGE_SIZE = 20
 # The similar box shows this much of a post's answer: one line on a phone, more on a wide screen.

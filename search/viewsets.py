@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from wall.viewsets import EditorsOnly
+from cases.viewsets import EditorsOnly
 
 from .models import SynonymSet
 
@@ -18,7 +18,7 @@ class SynonymViewSet(ModelViewSet):
     url_prefix = "search/synonyms"
     icon = "list-ul"
     menu_label = _("Synonyms")
-    # Under 回音壁设置 (wall.viewsets.WallSettingsGroup), which search may join but wall must not import.
+    # Under 回音壁设置 (cases.viewsets.WallSettingsGroup), which search may join but cases must not import.
     menu_hook = "register_wall_settings_menu_item"
     form_fields = ["words", "is_active"]
     list_display = ["words", "is_active"]

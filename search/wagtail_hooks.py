@@ -2,8 +2,8 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from wall import roles
-from wall.wagtail_hooks import RoleMenuItem
+from cases import roles
+from cases.wagtail_hooks import RoleMenuItem
 
 from . import admin_views
 from .viewsets import SynonymViewSet

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import roles
+from cases.admin_views.base import header
+from cases.models import Unit
 from search.backends import get_backend
 from stats import charts, figures, hot_topics, reports, rules
 from stats.forms import LedgerForm, RankingForm
-from wall import roles
-from wall.admin_views.base import header
-from wall.models import Unit
 
 RATE_CHARTS = [
     ("response_rate", gettext_lazy("Response rate")),
@@ -147,5 +147,5 @@ def _bars(terms):
 
 
 def _cluster(title, post_ids, shown=10):
-    links = [(post_id, reverse("wall_admin:post", args=[post_id])) for post_id in post_ids[:shown]]
+    links = [(post_id, reverse("cases_admin:post", args=[post_id])) for post_id in post_ids[:shown]]
     return {"title": title, "count": len(post_ids), "links": links, "more": len(post_ids) - len(links)}

@@ -3,7 +3,7 @@
 from django.db.models import Case, CharField, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
-from wall.models import Post, Transfer
+from cases.models import Post, Transfer
 
 
 def holder_when_answered(prefix=""):

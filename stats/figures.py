@@ -12,11 +12,11 @@ from django.db.models import F, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
+from cases.models import Category, Unit
 from stats.expressions import FIGURE_COUNTS, SUMMED
 from stats.periods import LOCAL, custom_period, local_today
 from stats.rollup import days_of, p90, pending_in, waits_of
 from stats.rules import RULES_VERSION, satisfied_threshold
-from wall.models import Category, Unit
 
 RECENT_SECONDS = 300  # how old the public page's and the dashboards' figures of a running period may be
 

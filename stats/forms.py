@@ -4,13 +4,13 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Unit
+from cases.params import FIRST_DAY, LAST_DAY
 from stats import periods, reports
-from wall.models import Unit
-from wall.params import FIRST_DAY, LAST_DAY
 
 
 def _day_field(label):
-    # Within the days a period may name (wall.params): a period in year 9999 would end past the calendar.
+    # Within the days a period may name (cases.params): a period in year 9999 would end past the calendar.
     return forms.DateField(
         label=label,
         required=False,

@@ -6,9 +6,9 @@ It reads every post received in the period, public or not; only statistics reade
 
 from collections import Counter
 
+from cases.models import Post
 from search import segment
 from search.topics import topics
-from wall.models import Post
 
 MOST_POSTS = 20_000  # the newest this many of a period: enough to see what keeps coming up
 MOST_CLUSTERED = 5_000  # near-duplicates are looked for among the newest this many

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.paginator import WagtailPaginator
 
+from cases import roles
+from cases.admin_views.base import LIST_RELATED, header
+from cases.admin_views.queues import POSTS_PER_PAGE
+from cases.models import Post, Rating, Unit
+from cases.params import parse_page
 from stats.forms import LedgerForm
 from stats.reports import safe_cell
-from wall import roles
-from wall.admin_views.base import LIST_RELATED, header
-from wall.admin_views.queues import POSTS_PER_PAGE
-from wall.models import Post, Rating, Unit
-from wall.params import parse_page
 
 
 @dataclass(frozen=True)

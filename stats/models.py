@@ -42,7 +42,7 @@ class DailyFigures(models.Model):
     """
 
     day = models.DateField()
-    unit = models.ForeignKey("wall.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("cases.Unit", null=True, on_delete=models.CASCADE, related_name="+")
     received = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
     answered_on_time = models.PositiveIntegerField(default=0)
@@ -94,7 +94,7 @@ class MonthlyWaits(models.Model):
     sum of its days' DailyFigures.waits, so a year's 90th percentile merges 12 rows per unit, not 365."""
 
     month = models.DateField()  # its first day
-    unit = models.ForeignKey("wall.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("cases.Unit", null=True, on_delete=models.CASCADE, related_name="+")
     waits = models.JSONField(default=dict)
 
     class Meta:

@@ -12,6 +12,8 @@ from django.db.models import Count, F, Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from cases.models import Post, Rating, Transfer
+from cases.signals import history_rewritten, ticked
 from stats.expressions import (
     WAIT_STEP,
     LocalDate,
@@ -26,8 +28,6 @@ from stats.expressions import (
 )
 from stats.models import DailyFigures, MonthlyWaits, StaleDay
 from stats.periods import LOCAL, add_months, custom_period, local_today
-from wall.models import Post, Rating, Transfer
-from wall.signals import history_rewritten, ticked
 
 
 def mark_stale(*instants):

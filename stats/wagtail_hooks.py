@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from cases import roles
+from cases.models import Post, Unit
+from cases.wagtail_hooks import RoleMenuItem
 from stats import admin_urls, figures, periods, reports
-from wall import roles
-from wall.models import Post, Unit
-from wall.wagtail_hooks import RoleMenuItem
 
 
 @hooks.register("register_admin_urls")

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from wall.models import Category, Kind, Post, Unit
+from cases.models import Category, Kind, Post, Unit
 
 _seq = itertools.count(1)
 

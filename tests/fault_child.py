@@ -37,7 +37,7 @@ def pause_in_second_photo(title):
     row were inserted but before the transaction commits; say what the transaction holds."""
     from django.core.files.storage import FileSystemStorage
 
-    from wall.models import Post, PostPhoto
+    from cases.models import Post, PostPhoto
 
     original, saved = FileSystemStorage._save, []
 
@@ -59,7 +59,7 @@ def main(mode, form):
     django.setup()
     from django.test import Client
 
-    from wall.models import Kind
+    from cases.models import Kind
 
     client = Client()
     Kind.objects.count()  # connected (SQLite in WAL mode) before the test takes its lock

@@ -10,11 +10,11 @@ import uuid
 
 import pytest
 
+from cases.models import Post
 from search.backends import _load, get_backend
 from search.backends.elastic import ElasticsearchBackend
 from tests import elastic
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
-from wall.models import Post
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from api.models import ApiClient, ApiSubmission
+from cases.models import Post
 from tests.factories import make_category, make_kind, make_unit, make_user
-from wall.models import Post
 
 URL = "/api/v1/posts"
 

@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from api.models import ApiClient
+from cases.models import Post
 from tests.factories import make_category, make_kind, make_user
-from wall.models import Post
 
 
 @pytest.fixture(autouse=True)

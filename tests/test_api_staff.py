@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from api.models import ApiClient
+from cases.models import Post
 from tests.factories import make_accepted_post, make_editor, make_handler, make_post, make_unit, make_user
-from wall.models import Post
 
 
 @pytest.fixture(autouse=True)

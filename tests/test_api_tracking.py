@@ -3,8 +3,8 @@
 import pytest
 from django.core.cache import cache
 
+from cases.models import Post
 from tests.factories import make_editor, make_handler, make_post, make_replied_post, make_unit
-from wall.models import Post
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,6 @@ def test_the_case_file_still_shows_its_trail_to_those_who_may_see_the_post(clien
     unit, editor = make_unit("后勤管理处"), make_editor()
     post = make_accepted_post(editor, unit, title="三号楼热水不热")
     client.force_login(editor)
-    content = client.get(reverse("wall_admin:post", args=[post.pk])).content.decode()
+    content = client.get(reverse("cases_admin:post", args=[post.pk])).content.decode()
     assert "三号楼热水不热" in content
     assert "已受理并分派" in content

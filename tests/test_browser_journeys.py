@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from cases.models import AnswerReused, Post
 from tests import browser
 from tests.factories import image_bytes, make_category, make_editor, make_handler, make_kind, make_unit, make_user
-from wall.models import AnswerReused, Post
 
 # Transactional (the live server reads what the test writes), with the pages the migrations made restored after each.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

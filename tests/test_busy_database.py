@@ -71,7 +71,7 @@ def test_a_row_locked_past_the_lock_timeout_asks_the_handler_to_retry(client):
     try:
         other.execute("SELECT 1 FROM wall_post WHERE id = %s FOR UPDATE", [post.pk])  # held: no commit yet
         reply = client.post(
-            reverse("wall_admin:reply", args=[post.pk]), {"reply-body": "已处理", "reply-is_public": "on"}
+            reverse("cases_admin:reply", args=[post.pk]), {"reply-body": "已处理", "reply-is_public": "on"}
         )
     finally:
         other.rollback()
@@ -81,7 +81,7 @@ def test_a_row_locked_past_the_lock_timeout_asks_the_handler_to_retry(client):
     assert post.first_replied_at is None  # nothing half-done; sent again, it goes through
     assert (
         client.post(
-            reverse("wall_admin:reply", args=[post.pk]), {"reply-body": "已处理", "reply-is_public": "on"}
+            reverse("cases_admin:reply", args=[post.pk]), {"reply-body": "已处理", "reply-is_public": "on"}
         ).status_code
         == 302
     )

@@ -2,7 +2,7 @@
 the database briefly locked by another writer. Each runs a real client process (tests/fault_child.py)
 against a database file or server it shares with this test.
 
-The search server down (search falls back, posting carries on) is tested in test_search_elastic,
+The search server down (search falls back, posting carries on) is tested in search/test_elastic,
 the mail server down (the message kept and retried later) in test_notifications."""
 
 import json
@@ -17,8 +17,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from cases.models import Post, PostPhoto
 from tests.factories import make_category, make_kind
-from wall.models import Post, PostPhoto
 
 # The child needs the rows this test makes: they must be committed.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

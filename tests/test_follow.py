@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from cases.models import AnswerReused, Follow, Post
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
-from wall.models import AnswerReused, Follow, Post
 
 MARKER = "私下答复-仅诉求人可见-7c1e"
 

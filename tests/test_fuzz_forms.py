@@ -10,9 +10,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.models import Post, Rating, Reply
 from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_kind, make_unit
 from tests.test_import_posts import run_import
-from wall.models import Post, Rating, Reply
 
 FUZZ = settings(
     max_examples=40,
@@ -93,7 +93,7 @@ def test_the_staff_reply_form_replies_or_explains(client, world, body, is_public
     client.force_login(handler)
     data = {"reply-body": body, "reply-is_public": is_public}
     response = client.post(
-        reverse("wall_admin:reply", args=[post.pk]), {k: v for k, v in data.items() if v is not None}
+        reverse("cases_admin:reply", args=[post.pk]), {k: v for k, v in data.items() if v is not None}
     )
     assert response.status_code < 500
     replies = Reply.objects.filter(post=post)

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.models import Post
 from tests.factories import image_bytes, make_accepted_post, make_editor, make_handler, make_unit
 from tests.test_submit import submit
-from wall.models import Post
 
 PAYLOADS = [
     "<script>alert('t')</script>",
@@ -75,8 +75,8 @@ def test_the_similar_api_returns_payloads_as_json_text(client, hostile):
 def test_the_admin_shows_payloads_as_text(client, hostile):
     post, editor, handler = hostile
     for user, paths in (
-        (editor, [reverse("wall_admin:post", args=[post.pk]), reverse("wall_admin:posts")]),
-        (handler, [reverse("wall_admin:post", args=[post.pk]), reverse("wall_admin:unreplied")]),
+        (editor, [reverse("cases_admin:post", args=[post.pk]), reverse("cases_admin:posts")]),
+        (handler, [reverse("cases_admin:post", args=[post.pk]), reverse("cases_admin:unreplied")]),
     ):
         client.force_login(user)
         for path in paths:

@@ -13,9 +13,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
+from cases import params
 from stats.forms import RankingForm
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
-from wall import params
 
 FUZZ = hypothesis.settings(
     max_examples=30,

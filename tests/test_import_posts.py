@@ -9,9 +9,10 @@ from django.db import DatabaseError
 from django.utils import translation
 from wagtail.models import Page
 
+from cases.models import Category, Kind, Post, Reply, Unit
 from search.backends import get_backend
 from tests.factories import make_category, make_handler, make_kind, make_unit
-from wall.models import Category, Kind, Post, Reply, Unit, WallIndexPage, WallPostPage, WallPostReply
+from wall.models import WallIndexPage, WallPostPage, WallPostReply
 
 
 def post_line(**fields):

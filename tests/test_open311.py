@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from api.models import ApiClient, ApiKey, ApiSubmission
+from cases.models import Post
 from tests.factories import (
     image_upload,
     make_accepted_post,
@@ -20,7 +21,6 @@ from tests.factories import (
     make_unit,
     make_user,
 )
-from wall.models import Post
 
 BASE = "/open311/v2"
 # The element order of the spec's examples.

@@ -10,8 +10,8 @@ import os
 import pytest
 
 from api.models import ApiClient, ApiSubmission
+from cases.models import Post
 from tests.test_open311_client import published  # noqa: F401 (a fixture)
-from wall.models import Post
 
 try:
     from civicbot.http import HttpError, HttpTransport, RateLimiter

@@ -10,8 +10,8 @@ import requests
 from georeport import GeoReport
 
 from api.models import ApiClient
+from cases.models import Post
 from tests.factories import make_category, make_editor, make_handler, make_kind, make_replied_post, make_unit
-from wall.models import Post
 
 # live_server needs real commits; serialized_rollback brings back the Wagtail root page and locale
 # that the migrations made, which flushing the tables between tests would otherwise remove.

@@ -5,7 +5,7 @@ This is the one crawler (issue #7): the pages reachable from the home page, the 
 the similar endpoint, the JSON API and Open311 are all fetched here, with every photo they link to.
 Posts also come in through the web form, the JSON API and Open311, with photos whose comments carry
 markers (issue #21): neither the crawl nor the stored files find those. test_api_privacy and
-test_search_index_privacy plant the same markers through `_plant`."""
+search/test_index_privacy plant the same markers through `_plant`."""
 
 import html
 import io
@@ -20,6 +20,7 @@ from PIL import Image, PngImagePlugin
 from wagtail.search.models import IndexEntry
 
 from api.models import ApiClient
+from cases.models import Post, PostPhoto, ReturnVisit
 from search.models import IndexedPage
 from tests.factories import (
     image_bytes,
@@ -33,7 +34,6 @@ from tests.factories import (
     make_unit,
     make_user,
 )
-from wall.models import Post, PostPhoto, ReturnVisit
 
 MARKERS = {
     "private_title": "MKPRIVTITLE",
@@ -297,14 +297,14 @@ def test_the_markers_are_really_there_for_those_who_may_see_them(client, planted
     for fmt in ("JPEG", "PNG", "GIF"):
         assert MARKERS[f"{fmt.lower()}_comment"].encode() in commented_photo(fmt).read()
     client.force_login(make_editor())
-    case_file = client.get(reverse("wall_admin:post", args=[handed.pk])).content.decode()
+    case_file = client.get(reverse("cases_admin:post", args=[handed.pk])).content.decode()
     for name in ("anonymous_name", "anonymous_phone", "anonymous_email", "transfer_reason", "reassign_reason"):
         assert MARKERS[name] in case_file, name
     assert MARKERS["return_visit_note"] in case_file
-    public_file = client.get(reverse("wall_admin:post", args=[planted["public"].pk])).content.decode()
+    public_file = client.get(reverse("cases_admin:post", args=[planted["public"].pk])).content.decode()
     assert MARKERS["internal_note"] in public_file and MARKERS["private_reply"] in public_file
     for post, name in zip(planted["sent"], ("form_contact", "api_contact", "open311_contact"), strict=True):
-        assert MARKERS[name] in client.get(reverse("wall_admin:post", args=[post.pk])).content.decode()
+        assert MARKERS[name] in client.get(reverse("cases_admin:post", args=[post.pk])).content.decode()
     rejected = Post.objects.get(status=Post.Status.REJECTED)
     track_page = client.get(reverse("wall:track", args=[rejected.tracking_token])).content.decode()
     assert MARKERS["reject_reason"] in track_page

@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import ratelimit
+from accounts.models import RateCounter
+from cases.escalation import tick
+from cases.models import Post, Rating
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
 from tests.test_submit import form_data
-from wall import ratelimit
-from wall.escalation import tick
-from wall.models import Post, RateCounter, Rating
 
 
 def post(client, **fields):

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from cases.models import Post
 from tests.factories import make_editor, make_kind, make_user
 from tests.sso_fakes import (
     CASHandler,
@@ -19,7 +20,6 @@ from tests.sso_fakes import (
     switch_on_oidc,
 )
 from tests.test_submit import form_data
-from wall.models import Post
 
 REFUSAL = "实名发帖需通过统一身份认证登录"
 
@@ -61,7 +61,7 @@ def _api_post(client, anonymous):
 def _case_file(post):
     editor_client = Client()
     editor_client.force_login(make_editor())
-    return editor_client.get(reverse("wall_admin:post", args=[post.pk])).content.decode()
+    return editor_client.get(reverse("cases_admin:post", args=[post.pk])).content.decode()
 
 
 def test_a_cas_user_posts_on_the_web_under_the_campus_name(client, cas):

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from wall import roles
-from wall.models import AnswerReused, Category, FollowUp, Kind, Post, Rating, Reply, Unit, WallPostPage
+from cases import roles
+from cases.models import AnswerReused, Category, FollowUp, Kind, Post, Rating, Reply, Unit
+from wall.models import WallPostPage
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
+from cases.models import Post
 from tests.factories import image_bytes, image_upload, make_category, make_kind, make_post, make_user
-from wall.models import Post
 
 
 def form_data(**overrides):

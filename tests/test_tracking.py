@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from cases.models import Post
 from tests.factories import make_editor, make_handler, make_post, make_replied_post, make_unit, make_user
-from wall.models import Post
 
 
 @pytest.fixture

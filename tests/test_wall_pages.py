@@ -1,10 +1,11 @@
-"""The public wall: home page, listing with filters, post pages and sitemap (search: test_search_page)."""
+"""The public wall: home page, listing with filters, post pages and sitemap (search: search/test_page)."""
 
 import pytest
 from django.urls import reverse
 
+from cases.models import Post
 from tests.factories import make_category, make_editor, make_handler, make_kind, make_replied_post, make_unit
-from wall.models import Post, WallIndexPage
+from wall.models import WallIndexPage
 
 
 @pytest.fixture

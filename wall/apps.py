@@ -7,13 +7,7 @@ class WallConfig(AppConfig):
     verbose_name = _("Echo Wall")
 
     def ready(self):
-        from wall import (
-            log_actions,  # noqa: F401 - registers the audit trail's action labels
-            pagecache,
-            photos,
-            publishing,
-        )
+        from wall import pagecache, publishing
 
         pagecache.connect_signals()
-        photos.connect_signals()
         publishing.connect_signals()

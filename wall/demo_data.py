@@ -20,7 +20,7 @@ KINDS = [
     ("求助", "help", "我需要帮助（团团助就业）"),
 ]
 
-# name, type (wall.models.Unit.Type values)
+# name, type (cases.models.Unit.Type values)
 UNITS = [
     ("后勤管理处", "department"),
     ("保卫处", "department"),
@@ -57,7 +57,7 @@ CATEGORIES = [
 class DemoUser:
     username: str
     name: str
-    role: str  # a group name from wall.roles.ROLE_GROUPS, or a label for the two roles without a group
+    role: str  # a group name from cases.roles.ROLE_GROUPS, or a label for the two roles without a group
     units: tuple[str, ...] = ()
     group: bool = True
     supervises: tuple[str, ...] = ()

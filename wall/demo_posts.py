@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page
 
-from wall import clock, demo_data
-from wall.models import AnswerReused, Post, Unit
+from cases import clock
+from cases.models import AnswerReused, Post, Unit
+from wall import demo_data
 
 SEED = 20240901
 

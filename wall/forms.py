@@ -6,8 +6,8 @@ from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identity import may_post_real_name
-from wall.models import Category, Kind, Post, Unit
-from wall.photos import clean_photo
+from cases.models import Category, Kind, Post, Unit
+from cases.photos import clean_photo
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -15,7 +15,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several photos in one input; each is decoded and re-encoded by wall.photos."""
+    """Several photos in one input; each is decoded and re-encoded by cases.photos."""
 
     widget = MultipleFileInput(attrs={"accept": "image/*"})
 
@@ -107,16 +107,6 @@ class PostForm(forms.ModelForm):
             for photo in self.cleaned_data["photos"]:
                 post.photos.create(image=photo)  # already cleaned by PhotosField
         return post
-
-
-class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
-    is_public = forms.BooleanField(
-        label=_("Public reply"),
-        required=False,
-        initial=True,
-        help_text=_("Private replies are shown to the poster only."),
-    )
 
 
 SCORES = [(n, str(n)) for n in range(5, 0, -1)]

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from wall import clock
-from wall.models import Category, Kind, Post, Reply, Unit
+from cases import clock
+from cases.models import Category, Kind, Post, Reply, Unit
 from wall.publishing import publish_many
 
 # The old systems ran in China: a date without an offset is Beijing time, whatever our settings say.

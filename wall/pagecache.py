@@ -109,13 +109,13 @@ def _key(request):
 
 
 # The wall's models whose change shows on public pages, by name: wall.models imports this module.
-SHOWN_ON_PAGES = {"wall.WallPostReply", "wall.Kind", "wall.Category", "wall.Unit"}
+SHOWN_ON_PAGES = {"wall.WallPostReply", "cases.Kind", "cases.Category", "cases.Unit"}
 
 
 def _on_change(sender, instance, **kwargs):
     if isinstance(instance, (Page, Site)) or instance._meta.label in SHOWN_ON_PAGES:
         invalidate()
-    elif instance._meta.label == "wall.Post" and instance.page_id:
+    elif instance._meta.label == "cases.Post" and instance.page_id:
         invalidate()  # the page follows, but a post that has one is never a new, unseen submission
 
 

@@ -5,9 +5,11 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
-from wall.models import Post, WallIndexPage, WallPostPage, WallPostReply, WallYearPage
+from cases.models import Post
+from cases.signals import case_changed
+from wall.models import WallIndexPage, WallPostPage, WallPostReply, WallYearPage
 from wall.projection import project
-from wall.signals import case_changed, wall_pages_published
+from wall.signals import wall_pages_published
 
 
 def sync_wall_page(post):

@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
+from cases.params import parse_id
+
 from . import views
-from .params import parse_id
 
 
 class IdConverter:

@@ -13,10 +13,11 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wall import busy, ratelimit
+from accounts import ratelimit
+from cases.models import AnswerReused, Follow, Kind, Post, PostPhoto, TransitionError
+from cases.params import parse_slug, parse_text
+from wall import busy
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
-from wall.models import AnswerReused, Follow, Kind, Post, PostPhoto, TransitionError
-from wall.params import parse_slug, parse_text
 from wall.projection import is_photo_public, is_public
 
 # The same title and text again from the same browser within this many seconds is the same post.

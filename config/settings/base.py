@@ -11,6 +11,7 @@ VAR_DIR = Path(env_str("ECHOWALL_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "home",
+    "cases",
     "wall",
     "stats",
     "notifications",

@@ -58,7 +58,7 @@ def at_least_one(value):
 
 def status_label(value):
     """The status facet's label: the wall's name for a status, or the value if it is not one."""
-    from wall.models import Post
+    from cases.models import Post
 
     return Post.Status(value).label if value in Post.Status.values else value
 

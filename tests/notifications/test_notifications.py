@@ -17,10 +17,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases.models import Post
 from notifications import delivery, notify
 from notifications.models import Notification
 from tests.factories import make_accepted_post, make_editor, make_handler, make_post, make_unit, make_user
-from wall.models import Post
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"

@@ -4,9 +4,9 @@ filtered, faceted, paged, highlighted without letting any HTML through; never an
 typed or stored; similar questions; and the index kept in step with the wall on commit, and rebuilt
 from it. Where a backend ranks otherwise, the test says which and why.
 
-Ranking and the thesaurus are tested on every backend too (tests/test_search_ranking.py,
-tests/test_search_thesaurus.py); what one backend does its own way, in tests/test_search_engine.py
-and tests/test_search_postgres.py (the embedded index) and tests/test_search_elastic.py."""
+Ranking and the thesaurus are tested on every backend too (tests/search/test_ranking.py,
+tests/search/test_thesaurus.py); what one backend does its own way, in tests/search/test_engine.py
+and tests/search/test_postgres.py (the embedded index) and tests/search/test_elastic.py."""
 
 import re
 from datetime import datetime
@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from cases.models import Post
 from search import segment
 from search.backends import elastic, get_backend
 from search.backends.embedded import EmbeddedBackend
 from search.models import IndexedPage
 from tests.factories import make_accepted_post, make_category, make_kind, make_unit
 from tests.search_backends import found, post_of, search, similar
-from wall.models import Post, WallPostPage
+from wall.models import WallPostPage
 from wall.publishing import publish_many
 
 

@@ -66,7 +66,7 @@ def test_it_groups_posts_that_say_nearly_the_same_thing(client):
     section = content[content.index("反复出现的问题") :]
     assert "出现了 3 次" in section
     for post in posts[:3]:
-        assert reverse("wall_admin:post", args=[post.pk]) in section  # the case files, private ones too
+        assert reverse("cases_admin:post", args=[post.pk]) in section  # the case files, private ones too
 
 
 def test_it_shows_the_same_month_across_years(client):

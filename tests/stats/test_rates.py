@@ -4,11 +4,11 @@ from datetime import date, datetime, timedelta
 
 import time_machine
 
+from cases.models import Post
 from stats import periods
 from stats.figures import by_category, by_unit, overall, participation
 from stats.models import StatisticsSettings
 from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_unit
-from wall.models import Post
 
 SH = periods.LOCAL
 MONTH = periods.period_of(periods.PeriodKind.MONTH, date(2026, 3, 1))  # March 2026, no holidays to mind

@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 
+from cases.escalation import tick
+from cases.models import Post
 from stats import periods, rollup
 from stats.figures import by_category, by_unit, overall, trend
 from stats.models import DailyFigures, StaleDay
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
-from wall.escalation import tick
-from wall.models import Post
 
 SH = periods.LOCAL
 MARCH = periods.period_of(periods.PeriodKind.MONTH, date(2026, 3, 1))

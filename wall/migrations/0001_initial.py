@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import modelcluster.fields
-import wall.models.posts
+import cases.models.posts
 from django.conf import settings
 from django.db import migrations, models
 
@@ -73,8 +73,8 @@ class Migration(migrations.Migration):
             name='Post',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_token', models.CharField(default=wall.models.posts.new_tracking_token, editable=False, max_length=64, unique=True)),
-                ('tracking_code', models.CharField(default=wall.models.posts.new_tracking_code, editable=False, max_length=10, unique=True)),
+                ('tracking_token', models.CharField(default=cases.models.posts.new_tracking_token, editable=False, max_length=64, unique=True)),
+                ('tracking_code', models.CharField(default=cases.models.posts.new_tracking_code, editable=False, max_length=10, unique=True)),
                 ('title', models.CharField(max_length=100, verbose_name='title')),
                 ('body', models.TextField(max_length=5000, verbose_name='text')),
                 ('public_title', models.CharField(blank=True, help_text='Leave blank to use the original.', max_length=100, verbose_name='public title')),
@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
             name='PostPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', upload_to=wall.models.posts.photo_upload_to, verbose_name='photo', width_field='width')),
+                ('image', models.ImageField(height_field='height', upload_to=cases.models.posts.photo_upload_to, verbose_name='photo', width_field='width')),
                 ('width', models.PositiveIntegerField(default=0)),
                 ('height', models.PositiveIntegerField(default=0)),
                 ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='wall.post')),

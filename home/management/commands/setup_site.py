@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from cases.roles import ensure_groups
 from home.models import HomePage
 from wall.models import WallIndexPage
-from wall.roles import ensure_groups
 
 
 class Command(BaseCommand):

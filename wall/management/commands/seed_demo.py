@@ -9,11 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.escalation import tick
+from cases.models import Category, Kind, Post, Unit
+from cases.signals import history_rewritten
 from wall import demo_data
 from wall.demo_posts import SEED, DemoPosts
-from wall.escalation import tick
-from wall.models import Category, Kind, Post, Unit
-from wall.signals import history_rewritten
 
 
 class Command(BaseCommand):

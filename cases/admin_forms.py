@@ -1,0 +1,169 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from cases import roles
+from cases.models import Category, Kind, Post, ReturnVisit, Unit
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    is_public = forms.BooleanField(
+        label=_("Public reply"),
+        required=False,
+        initial=True,
+        help_text=_("Private replies are shown to the poster only."),
+    )
+
+
+class HandlerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        full_name = user.get_full_name().strip()
+        return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
+class UnitForm(WagtailAdminModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "type", "description", "handlers", "is_active"]
+        field_classes = {"handlers": HandlerChoiceField}
+        widgets = {"handlers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Posters have accounts too: offer only people who can enter the admin, so the list stays
+        # short and nobody is made a handler by a slip. Current handlers stay listed so that saving
+        # the form never drops one silently.
+        access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        may_enter_admin = Q(is_superuser=True) | Q(groups__permissions=access_admin) | Q(user_permissions=access_admin)
+        current = Q(handled_units=self.instance) if self.instance.pk else Q(pk__in=[])
+        users = get_user_model().objects.filter((Q(is_active=True) & may_enter_admin) | current)
+        self.fields["handlers"].queryset = users.distinct().order_by("username")
+
+
+def _reason_field(help_text):
+    return forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
+    )
+
+
+class AcceptForm(forms.Form):
+    prefix = "accept"
+    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.filter(is_active=True))
+
+
+class RejectForm(forms.Form):
+    prefix = "reject"
+    reason = _reason_field(_("The poster reads this reason."))
+
+
+class MergeForm(forms.Form):
+    prefix = "merge"
+    into = forms.ModelChoiceField(
+        label=_("Number of the post it repeats"),
+        queryset=Post.objects.none(),
+        widget=forms.NumberInput,
+        error_messages={"invalid_choice": _("There is no post with this number that a duplicate can join.")},
+        help_text=_("Its poster is told and sent to that post's answers; this post leaves every queue."),
+    )
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        closed_to_merges = [Post.Status.MERGED, Post.Status.REJECTED]
+        self.fields["into"].queryset = Post.objects.exclude(pk=post.pk).exclude(status__in=closed_to_merges)
+
+
+class StaffReplyForm(ReplyForm):
+    prefix = "reply"
+    cannot_solve = forms.BooleanField(
+        label=_("Cannot be solved now"),
+        required=False,
+        help_text=_("Say why in the reply; it still counts as a reply."),
+    )
+
+
+def _other_active_units(post):
+    return Unit.objects.filter(is_active=True).exclude(pk=post.unit_id)
+
+
+class TransferForm(forms.Form):
+    prefix = "transfer"
+    unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
+    reason = _reason_field(_("The receiving unit reads this reason."))
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _other_active_units(post)
+
+
+class CoHandleForm(forms.Form):
+    prefix = "co_handle"
+    units = forms.ModelMultipleChoiceField(
+        label=_("Co-handling units"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They may reply and add notes; only the lead unit closes the post."),
+    )
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = _other_active_units(post).exclude(co_handled_posts=post)
+
+
+class ReassignForm(forms.Form):
+    prefix = "reassign"
+    unit = forms.ModelChoiceField(label=_("Re-assign to"), queryset=Unit.objects.none())
+    reason = _reason_field(_("The receiving unit reads this reason."))
+
+    def __init__(self, *args, post, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A supervisor re-assigns only among the units they watch; the model checks it again.
+        units = _other_active_units(post)
+        if not roles.is_global_supervisor(user):
+            units = units.filter(supervisors=user)
+        self.fields["unit"].queryset = units
+
+
+class RoutingForm(forms.Form):
+    prefix = "routing"
+    kind = forms.ModelChoiceField(label=_("Kind"), queryset=Kind.objects.all())
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.filter(is_active=True),
+        help_text=_("A correction, not a transfer: no transfer is counted against the unit."),
+    )
+
+
+class NoteForm(forms.Form):
+    prefix = "note"
+    body = forms.CharField(label=_("Internal note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnVisitForm(forms.Form):
+    prefix = "visit"
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReturnVisit.Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("If the problem is not solved, the post is reopened with this note as the reason."),
+    )
+
+
+class PublicTextForm(forms.Form):
+    prefix = "public"
+    public_title = forms.CharField(
+        label=_("Public title"), max_length=100, required=False, help_text=_("Leave blank to use the original.")
+    )
+    public_body = forms.CharField(
+        label=_("Public text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Leave blank to use the original. Remove names, phone numbers and anything private."),
+    )
+    show_photos = forms.BooleanField(label=_("Show photos on the wall"), required=False)

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from cases.admin_views import actions, case_file, handling, queues
+
+app_name = "cases_admin"
+urlpatterns = [
+    path("posts/", queues.post_list, name="posts"),
+    path("posts/screening/", queues.screening_queue, name="screening"),
+    path("posts/unreplied/", queues.unreplied_queue, name="unreplied"),
+    path("posts/overdue/", queues.overdue_queue, name="overdue"),
+    path("posts/overdue/all/", queues.all_overdue_queue, name="all_overdue"),
+    path("posts/key-supervision/", queues.key_supervision_queue, name="key_supervision"),
+    path("posts/<int:pk>/", case_file.post_detail, name="post"),
+    path("posts/<int:pk>/accept/", actions.accept, name="accept"),
+    path("posts/<int:pk>/reject/", actions.reject, name="reject"),
+    path("posts/<int:pk>/merge/", actions.merge, name="merge"),
+    path("posts/<int:pk>/reply/", actions.reply, name="reply"),
+    path("posts/<int:pk>/close/", actions.close, name="close"),
+    path("posts/<int:pk>/publish/", actions.publish, name="publish"),
+    path("posts/<int:pk>/unpublish/", actions.unpublish, name="unpublish"),
+    path("posts/<int:pk>/public-text/", actions.edit_public_text, name="public_text"),
+    path("posts/<int:pk>/transfer/", handling.transfer, name="transfer"),
+    path("posts/<int:pk>/co-handle/", handling.co_handle, name="co_handle"),
+    path("posts/<int:pk>/note/", handling.add_note, name="note"),
+    path("posts/<int:pk>/reassign/", handling.reassign, name="reassign"),
+    path("posts/<int:pk>/routing/", handling.correct_routing, name="correct_routing"),
+    path("posts/<int:pk>/key-supervision/mark/", handling.mark_key_supervision, name="mark_key_supervision"),
+    path("posts/<int:pk>/key-supervision/unmark/", handling.unmark_key_supervision, name="unmark_key_supervision"),
+    path("posts/<int:pk>/return-visit/", handling.record_return_visit, name="return_visit"),
+]

@@ -1,0 +1,52 @@
+"""The periodic tick (逾期督办): reminders and escalation, then what the apps following the wall do
+on each tick (cases.signals.ticked: notification retries and daily digests, the recount of the
+statistics days that writes marked stale).
+
+Safe to run every minute, from cron (`manage.py sla_tick`) or as the `run_tick` task: each step
+is claimed with a conditional update, so two ticks at once still remind and escalate exactly once.
+"""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from accounts import ratelimit
+from cases import clock
+from cases.models import HandlingSettings, Post
+from cases.signals import ticked
+
+
+def tick():
+    now = timezone.now()
+    done = Counter()
+    for post in _late_replies(now):
+        done["reminded"] += post.remind_reply()
+    for post in Post.objects.resolution_overdue(now).filter(escalation=Post.Escalation.NONE):
+        done["escalated to supervisors"] += post.escalate(Post.Escalation.SUPERVISORS)
+    for post in _untouched_after_escalation(now):
+        done["escalated to global supervisors"] += post.escalate(Post.Escalation.GLOBAL)
+    for _receiver, counts in ticked.send(sender=None, now=now):
+        done.update(counts)
+    done["rate counters expired"] += ratelimit.remove_expired()
+    return done
+
+
+def _late_replies(now):
+    return Post.objects.filter(status__in=Post.AWAITING_REPLY, reply_due_at__lt=now, reminded_round__lt=F("round"))
+
+
+def _untouched_after_escalation(now):
+    workdays = HandlingSettings.load().global_escalation_workdays
+    # N working days take at least N calendar days, so this cut-off only narrows the search.
+    candidates = Post.objects.open().filter(
+        escalation=Post.Escalation.SUPERVISORS, escalated_at__lt=now - timedelta(days=workdays)
+    )
+    return [post for post in candidates if clock.workdays_between(post.escalated_at, now) >= workdays]
+
+
+@task()
+def run_tick():
+    tick()

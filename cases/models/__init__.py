@@ -1,0 +1,23 @@
+from .handling import CalendarDay, HandlingSettings
+from .posts import Post, PostPhoto, TransitionError
+from .records import AnswerReused, Follow, FollowUp, InternalNote, Rating, Reply, ReturnVisit, Transfer
+from .units import Category, Kind, Unit
+
+__all__ = [
+    "AnswerReused",
+    "CalendarDay",
+    "Category",
+    "Follow",
+    "FollowUp",
+    "HandlingSettings",
+    "InternalNote",
+    "Kind",
+    "Post",
+    "PostPhoto",
+    "Rating",
+    "Reply",
+    "ReturnVisit",
+    "Transfer",
+    "TransitionError",
+    "Unit",
+]

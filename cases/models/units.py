@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.Model):
+    """What a poster wants: a suggestion, a question, a repair, a complaint or help."""
+
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    entry_label = models.CharField(
+        _("entry button text"), max_length=40, blank=True, help_text=_("e.g. 我有建议要提交")
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    reply_hours = models.PositiveSmallIntegerField(
+        _("reply due (hours)"), null=True, blank=True, help_text=_("Leave blank for the handling rules' default.")
+    )
+    resolve_workdays = models.PositiveSmallIntegerField(
+        _("resolution due (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank for the handling rules' default."),
+    )
+
+    class Meta:
+        db_table = "wall_kind"
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("kind")
+        verbose_name_plural = _("kinds")
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A department (职能部门) or college (学院) that answers posts."""
+
+    class Type(models.TextChoices):
+        DEPARTMENT = "department", _("Department")
+        COLLEGE = "college", _("College")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type, default=Type.DEPARTMENT)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="handled_units",
+        verbose_name=_("handlers"),
+        help_text=_("Usually one or two information officers (信息员) who answer this unit's posts."),
+    )
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="supervised_units",
+        verbose_name=_("supervisors"),
+        help_text=_("Supervisors (督查员) who watch this unit's overdue posts."),
+    )
+    webhook_url = models.URLField(
+        _("group robot webhook"),
+        blank=True,
+        help_text=_("A WeCom (企业微信) or DingTalk (钉钉) group robot URL for instant alerts."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        db_table = "wall_unit"
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    default_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default unit"),
+        help_text=_("Pre-selected when an editor routes a post of this category."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        db_table = "wall_category"
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
