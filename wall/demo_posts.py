@@ -95,8 +95,10 @@ class Story:
 
 
 class DemoPosts:
-    def __init__(self, rng, now, kinds, categories, units, users):
-        self.rng = rng
+    def __init__(self, seed, now, kinds, categories, units, users):
+        self.seed = seed
+        self.rng = None  # the generator of the post being made (see create_all)
+        self.generators = {}  # post pk: its generator
         self.now = now
         self.kinds = kinds
         self.categories = categories
@@ -108,9 +110,19 @@ class DemoPosts:
 
     def create_all(self):
         statuses = [status for status, count in STATUS_COUNTS.items() for _ in range(count)]
-        # Planned first and created oldest first, so that numbers grow with time as in real life.
-        plans = sorted(((self.posted_at(status), status) for status in statuses), key=lambda plan: plan[0])
-        return [self.create(status, posted_at) for posted_at, status in plans]
+        # Planned first and created oldest first, so that numbers grow with time as in real life. Each
+        # post draws from a generator of its own: the order of creation moves with the day and hour
+        # the demo is made, what a post says and whether it goes on the wall must not.
+        plans = []
+        for number, status in enumerate(statuses):
+            self.rng = random.Random(f"{self.seed}:{number}")  # noqa: S311 - the same demo every time
+            plans.append((self.posted_at(status), status, self.rng))
+        posts = []
+        for posted_at, status, rng in sorted(plans, key=lambda plan: plan[0]):
+            self.rng = rng
+            posts.append(self.create(status, posted_at))
+            self.generators[posts[-1].pk] = rng
+        return posts
 
     def posted_at(self, status):
         shortest, longest = AGE_DAYS[status]
@@ -289,6 +301,7 @@ class DemoPosts:
     def publish_most(self, posts):
         published = 0
         for post in posts:
+            self.rng = self.generators[post.pk]
             if post.wants_public and post.status in Post.WALL_STATUSES and self.rng.random() < PUBLISHED_SHARE:
                 self.publish(post)
                 published += 1
