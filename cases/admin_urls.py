@@ -4,12 +4,13 @@ from cases.admin_views import actions, case_file, handling, queues
 
 app_name = "cases_admin"
 urlpatterns = [
-    path("posts/", queues.post_list, name="posts"),
-    path("posts/screening/", queues.screening_queue, name="screening"),
-    path("posts/unreplied/", queues.unreplied_queue, name="unreplied"),
-    path("posts/overdue/", queues.overdue_queue, name="overdue"),
-    path("posts/overdue/all/", queues.all_overdue_queue, name="all_overdue"),
-    path("posts/key-supervision/", queues.key_supervision_queue, name="key_supervision"),
+    path("posts/", queues.AllPosts.as_view(), name="posts"),
+    path("posts/results/", queues.AllPosts.as_view(results_only=True), name="posts_results"),
+    path("posts/screening/", queues.ScreeningQueue.as_view(), name="screening"),
+    path("posts/unreplied/", queues.UnrepliedQueue.as_view(), name="unreplied"),
+    path("posts/overdue/", queues.OverdueQueue.as_view(), name="overdue"),
+    path("posts/overdue/all/", queues.AllOverdueQueue.as_view(), name="all_overdue"),
+    path("posts/key-supervision/", queues.KeySupervisionQueue.as_view(), name="key_supervision"),
     path("posts/<int:pk>/", case_file.post_detail, name="post"),
     path("posts/<int:pk>/accept/", actions.accept, name="accept"),
     path("posts/<int:pk>/reject/", actions.reject, name="reject"),

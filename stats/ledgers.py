@@ -12,10 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.ui.tables import Column
 
 from cases import roles
 from cases.admin_views.base import LIST_RELATED, header
-from cases.admin_views.queues import POSTS_PER_PAGE
+from cases.admin_views.queues import (
+    POSTS_PER_PAGE,
+    REPLY_DUE,
+    RESOLUTION_DUE,
+    STATUS,
+    DateTimeColumn,
+    PostTable,
+    PostTitleColumn,
+)
 from cases.models import Post, Rating, Unit
 from cases.params import parse_page
 from stats.forms import LedgerForm
@@ -76,10 +85,28 @@ def _ledger_posts(request, name):
     return form, selected.order_by("accepted_at", "pk")
 
 
+def _units(post):
+    co_units = "、".join(unit.name for unit in post.co_units.all())
+    return " + ".join(part for part in [str(post.unit or "—"), co_units] if part)
+
+
+def _table(page, link_posts):
+    columns = [
+        PostTitleColumn(linked=link_posts),
+        Column("units", label=_("Unit"), accessor=_units),
+        STATUS,
+        DateTimeColumn("accepted_at", label=_("Accepted at")),
+        REPLY_DUE,
+        RESOLUTION_DUE,
+    ]
+    return PostTable(columns, page)
+
+
 def ledger(request, name="unfinished"):
     form, posts = _ledger_posts(request, name)
     paginator = WagtailPaginator(posts, POSTS_PER_PAGE)
     page = paginator.get_page(parse_page(request.GET.get("p")))
+    link_posts = roles.is_staff_member(request.user)  # leaders read the list, not the case files
     return render(
         request,
         "stats/admin/ledger.html",
@@ -89,10 +116,10 @@ def ledger(request, name="unfinished"):
             "ledgers": LEDGERS.values(),
             "current": LEDGERS[name],
             "posts": page,
+            "table": _table(page, link_posts),
             "count": paginator.count,
             "elided_page_range": paginator.get_elided_page_range(page.number),
             "query": request.GET.urlencode(),
-            "link_posts": roles.is_staff_member(request.user),  # leaders read the list, not the case files
             **header(_("Ledgers"), "list-ul"),
         },
     )

@@ -1,103 +1,186 @@
-"""The lists staff work from: each role's queue (日清零, 逾期督办) and all posts within reach."""
+"""The lists staff work from: each role's queue (日清零, 逾期督办) and all posts within reach, as
+Wagtail's own listings (its table, columns, filters and pagination)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import render
-from django.utils.translation import gettext as _
-from wagtail.admin.paginator import WagtailPaginator
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, StatusTagColumn, Table, TitleColumn
+from wagtail.admin.views.generic.base import BaseListingView
 
 from cases import roles
 from cases.filters import PostFilterSet
 from cases.models import Post, Unit
-from cases.params import parse_page
 
-from .base import LIST_RELATED, header
+from .base import LIST_RELATED
 
 POSTS_PER_PAGE = 30
 
 
-def screening_queue(request):
-    if not roles.is_editor(request.user):
-        raise PermissionDenied
-    posts = Post.objects.awaiting_screening().select_related(*LIST_RELATED)
-    return render(
-        request,
-        "cases/admin/screening_queue.html",
-        {"posts": posts, **header(_("New posts"), "mail")},
-    )
+class PostTable(Table):
+    def get_row_classname(self, post):
+        return "w-bg-critical-50" if post.is_overdue or post.is_resolution_overdue else ""
 
 
-def unreplied_queue(request):
-    if not roles.handles_any_unit(request.user):
-        raise PermissionDenied
-    posts = Post.objects.handled_by(request.user).awaiting_reply().select_related(*LIST_RELATED)
-    return render(
-        request,
-        "cases/admin/unreplied_queue.html",
-        {"posts": posts, **header(_("My units' unreplied posts"), "time")},
-    )
+class PostTitleColumn(TitleColumn):
+    """ "#12 Title", linking to the case file, with its co-handling and key-supervision tags."""
+
+    cell_template_name = "cases/admin/title_cell.html"
+
+    def __init__(self, linked=True):
+        url_name = "cases_admin:post" if linked else None
+        super().__init__("title", label=_("Title"), accessor="__str__", url_name=url_name)
 
 
-def _supervision_list(request, posts, title, icon, empty_message):
-    posts = posts.select_related(*LIST_RELATED).order_by("resolution_due_at", "pk")
-    return render(
-        request,
-        "cases/admin/supervision_queue.html",
-        {"posts": posts, "empty_message": empty_message, **header(title, icon)},
-    )
+class DeadlineColumn(Column):
+    """A deadline as its text ("还剩 3 小时", "已超时 2 天"), marked when it has passed."""
+
+    cell_template_name = "cases/admin/deadline_cell.html"
+
+    def __init__(self, name, label, is_overdue):
+        super().__init__(name, label=label)
+        self.is_overdue = is_overdue
+
+    def get_cell_context_data(self, post, parent_context):
+        return super().get_cell_context_data(post, parent_context) | {"overdue": getattr(post, self.is_overdue)}
 
 
-def overdue_queue(request):
-    if not roles.supervises_any_unit(request.user):
-        raise PermissionDenied
-    return _supervision_list(
-        request,
-        Post.objects.supervised_by(request.user).overdue(),
-        _("Overdue in my units"),
-        "warning",
-        _("Nothing is overdue in the units you watch."),
-    )
+class WaitingColumn(Column):
+    cell_template_name = "cases/admin/waiting_cell.html"
 
 
-def all_overdue_queue(request):
-    if not roles.is_global_supervisor(request.user):
-        raise PermissionDenied
-    return _supervision_list(
-        request, Post.objects.overdue(), _("All overdue posts"), "warning", _("Nothing is overdue.")
-    )
+class DateTimeColumn(Column):
+    cell_template_name = "cases/admin/datetime_cell.html"
 
 
-def key_supervision_queue(request):
-    if not roles.is_global_supervisor(request.user):
-        raise PermissionDenied
-    return _supervision_list(
-        request,
-        Post.objects.key_supervision(),
-        _("Key supervision"),
-        "thumbtack",
-        _("No open post is under key supervision."),
-    )
+STATUS = StatusTagColumn("get_status_display", label=_("Status"), primary=True)
+UNIT = Column("unit", label=_("Unit"))
+CATEGORY = Column("category", label=_("Category"))
+REPLY_DUE = DeadlineColumn("due_display", _("Reply due"), "is_overdue")
+RESOLUTION_DUE = DeadlineColumn("resolution_display", _("Resolution due"), "is_resolution_overdue")
 
 
-def post_list(request):
-    user = request.user
-    if not roles.is_staff_member(user):
-        raise PermissionDenied
-    if roles.is_editor(user) or roles.is_global_supervisor(user):
-        units = Unit.objects.all()
-    else:
-        units = Unit.objects.filter(Q(handlers=user) | Q(supervisors=user)).distinct()
-    filters = PostFilterSet(request.GET, queryset=Post.objects.visible_to(user), units=units)
-    posts = filters.qs.select_related(*LIST_RELATED).order_by("-created_at", "-pk")
-    paginator = WagtailPaginator(posts, POSTS_PER_PAGE)
-    page = paginator.get_page(parse_page(request.GET.get("p")))
-    return render(
-        request,
-        "cases/admin/post_list.html",
-        {
-            "filter_form": filters.form,
-            "items": page,
-            "elided_page_range": paginator.get_elided_page_range(page.number),
-            **header(_("All posts"), "list-ul"),
-        },
-    )
+class PostListing(BaseListingView):
+    """A list of posts for the users `is_for(user)` accepts; `posts(user)` says which."""
+
+    table_class = PostTable
+    is_for = None
+    header_icon = "list-ul"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not type(self).is_for(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def posts(self, user):
+        raise NotImplementedError
+
+    def get_base_queryset(self):
+        return self.posts(self.request.user).select_related(*LIST_RELATED)
+
+    @cached_property
+    def no_results_message(self):
+        return self.empty_message
+
+
+class ScreeningQueue(PostListing):
+    is_for = roles.is_editor
+    page_title = _("New posts")
+    header_icon = "mail"
+    empty_message = _("No new posts: the queue is clear.")
+    columns = [
+        PostTitleColumn(),
+        Column("kind", label=_("Kind")),
+        CATEGORY,
+        Column("requested_unit", label=_("Unit asked for")),
+        WaitingColumn("created_at", label=_("Waiting for")),
+    ]
+
+    def posts(self, user):
+        return Post.objects.awaiting_screening()
+
+
+class UnrepliedQueue(PostListing):
+    is_for = roles.handles_any_unit
+    page_title = _("My units' unreplied posts")
+    header_icon = "time"
+    empty_message = _("Nothing waits for a reply: your units' queue is clear.")
+    columns = [PostTitleColumn(), UNIT, STATUS, REPLY_DUE, RESOLUTION_DUE]
+
+    def posts(self, user):
+        return Post.objects.handled_by(user).awaiting_reply()
+
+
+class SupervisionList(PostListing):
+    header_icon = "warning"
+    columns = [
+        PostTitleColumn(),
+        UNIT,
+        STATUS,
+        Column("get_escalation_display", label=_("Escalation")),
+        REPLY_DUE,
+        RESOLUTION_DUE,
+    ]
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().order_by("resolution_due_at", "pk")
+
+
+class OverdueQueue(SupervisionList):
+    is_for = roles.supervises_any_unit
+    page_title = _("Overdue in my units")
+    empty_message = _("Nothing is overdue in the units you watch.")
+
+    def posts(self, user):
+        return Post.objects.supervised_by(user).overdue()
+
+
+class AllOverdueQueue(SupervisionList):
+    is_for = roles.is_global_supervisor
+    page_title = _("All overdue posts")
+    empty_message = _("Nothing is overdue.")
+
+    def posts(self, user):
+        return Post.objects.overdue()
+
+
+class KeySupervisionQueue(SupervisionList):
+    is_for = roles.is_global_supervisor
+    page_title = _("Key supervision")
+    header_icon = "thumbtack"
+    empty_message = _("No open post is under key supervision.")
+
+    def posts(self, user):
+        return Post.objects.key_supervision()
+
+
+class AllPosts(PostListing):
+    """全部诉求: every post within the user's reach, newest first, filtered as Wagtail's listings are."""
+
+    is_for = roles.is_staff_member
+    page_title = _("All posts")
+    empty_message = _("No posts match.")
+    paginate_by = POSTS_PER_PAGE
+    filterset_class = PostFilterSet
+    index_url_name = "cases_admin:posts"
+    index_results_url_name = "cases_admin:posts_results"
+    columns = [
+        PostTitleColumn(),
+        STATUS,
+        UNIT,
+        CATEGORY,
+        DateTimeColumn("created_at", label=_("Posted")),
+        REPLY_DUE,
+        RESOLUTION_DUE,
+    ]
+
+    def posts(self, user):
+        return Post.objects.visible_to(user).order_by("-created_at", "-pk")
+
+    def get_filterset_kwargs(self):
+        user = self.request.user
+        if roles.is_editor(user) or roles.is_global_supervisor(user):
+            units = Unit.objects.all()
+        else:
+            units = Unit.objects.filter(Q(handlers=user) | Q(supervisors=user)).distinct()
+        return super().get_filterset_kwargs() | {"units": units}

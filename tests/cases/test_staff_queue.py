@@ -137,7 +137,7 @@ def test_it_lists_posts_my_units_co_handle_and_marks_them(client):
     response = client.get(UNREPLIED_URL)
 
     assert _post_links(response) == [mine.pk, co_handled.pk]
-    assert [post.co_handling for post in response.context["posts"]] == [False, True]
+    assert [post.co_handling for post in response.context["object_list"]] == [False, True]
     assert response.content.decode().count("data-co-handling") == 1
 
 
@@ -214,7 +214,7 @@ def test_it_shows_supervisors_their_watched_units_posts_and_only_those_units_as_
     response = client.get(POSTS_URL)
 
     assert _post_links(response) == [mine.pk]
-    assert list(response.context["filter_form"].fields["unit"].queryset) == [watched]
+    assert list(response.context["filters"].form.fields["unit"].queryset) == [watched]
 
 
 def test_it_shows_editors_every_post_newest_first(client):
