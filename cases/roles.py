@@ -1,5 +1,7 @@
 """Who may do what (DESIGN.md §2). Decided per request, never at import time."""
 
+from django.contrib.auth.models import Group, Permission
+
 # The backend that grants role permissions (through groups), for `User.objects.with_perm`: it must be
 # named once a site has several backends (campus single sign-on).
 GROUP_PERMISSIONS = "django.contrib.auth.backends.ModelBackend"
@@ -77,8 +79,6 @@ ROLE_GROUPS = {
 
 def ensure_groups():
     """Create the role groups if missing and give them their permissions. Idempotent."""
-    from django.contrib.auth.models import Group, Permission
-
     groups = {}
     for name, codenames in ROLE_GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)

@@ -13,6 +13,8 @@ from django.db.models.signals import post_delete
 from django_tasks import task
 from wagtail.signals import page_published, page_unpublished
 
+from search.backends import get_backend
+from search.documents import live_pages
 from wall.models import WallPostPage
 from wall.signals import wall_pages_published
 
@@ -38,9 +40,6 @@ def _pages_published(sender, pages, **kwargs):
 
 @task()
 def refresh_pages(page_ids):
-    from search.backends import get_backend
-    from search.documents import live_pages
-
     backend = get_backend()
     pages = list(live_pages().filter(pk__in=page_ids))
     backend.index_many(pages)

@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from stats import figures
 
@@ -39,8 +40,6 @@ def safe_cell(value):
 def guard_wagtail_exports():
     """Wagtail's own spreadsheets (site history, aging pages) write page titles, which posters wrote,
     into CSV as they are: every text cell of them goes through safe_cell too."""
-    from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
     formats = {SpreadsheetExportMixin.FORMAT_CSV: safe_cell, SpreadsheetExportMixin.FORMAT_XLSX: safe_cell}
     SpreadsheetExportMixin.custom_value_preprocess = {**SpreadsheetExportMixin.custom_value_preprocess, str: formats}
 

@@ -7,6 +7,8 @@ cases — and nothing else. Queries are whatever a visitor typed: a backend must
 
 from dataclasses import dataclass, field
 
+from cases.models import Post
+
 FACETS = ("kind", "category", "unit", "status", "year")
 MAX_PER_PAGE = 100
 
@@ -58,8 +60,6 @@ def at_least_one(value):
 
 def status_label(value):
     """The status facet's label: the wall's name for a status, or the value if it is not one."""
-    from cases.models import Post
-
     return Post.Status(value).label if value in Post.Status.values else value
 
 
