@@ -155,9 +155,11 @@ class KeySupervisionQueue(SupervisionList):
 
 
 class AllPosts(PostListing):
-    """全部诉求: every post within the user's reach, newest first, filtered as Wagtail's listings are."""
+    """全部诉求: every post within the user's reach, newest first, filtered as Wagtail's listings are,
+    and the staff's case search (the admin's search box): by number, tracking code or words."""
 
     is_for = roles.is_staff_member
+    is_searchable = True
     page_title = _("All posts")
     empty_message = _("No posts match.")
     paginate_by = POSTS_PER_PAGE
@@ -176,6 +178,9 @@ class AllPosts(PostListing):
 
     def posts(self, user):
         return Post.objects.visible_to(user).order_by("-created_at", "-pk")
+
+    def search_queryset(self, posts):
+        return posts.matching(self.search_query) if self.is_searching else posts
 
     def get_filterset_kwargs(self):
         user = self.request.user

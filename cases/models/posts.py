@@ -3,7 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,7 @@ from cases.photos import clean_photo
 from cases.rules import PostRules
 from cases.transitions import PostTransitions, TransitionError  # noqa: F401 - TransitionError: cases.models'
 
+from .records import Reply
 from .units import Category, Kind, Unit
 
 TRACKING_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud on the phone
@@ -41,6 +42,22 @@ class PostQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=Post.OPEN)
+
+    def matching(self, query):
+        """The staff's case search: the post numbered query ("123", "#123"), the one with that tracking
+        code, and posts whose title, text or a reply holds every word of it."""
+        words = query.split()
+        found = Q(tracking_code__iexact=query.strip())
+        if query.strip().lstrip("#").isdigit():
+            found |= Q(pk=int(query.strip().lstrip("#")))
+        if words:
+            found |= Q(*[self._holding(word) for word in words])
+        return self.filter(found)
+
+    @staticmethod
+    def _holding(word):
+        in_a_reply = Exists(Reply.objects.filter(post=OuterRef("pk"), body__icontains=word))
+        return Q(title__icontains=word) | Q(body__icontains=word) | in_a_reply
 
     def resolution_overdue(self, now=None):
         return self.open().filter(resolution_due_at__lt=now or timezone.now())
