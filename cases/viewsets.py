@@ -1,5 +1,9 @@
 from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
@@ -9,7 +13,26 @@ from cases.admin_forms import UnitForm
 from cases.models import CalendarDay, Category, Kind, Unit
 
 
+class SettingsIndexView(IndexView):
+    """Wagtail's listing, saying "nothing here" in words its own catalogue leaves in English."""
+
+    results_template_name = "cases/admin/settings_index_results.html"
+
+    @cached_property
+    def no_results_message(self):
+        if self.is_searching or self.is_filtering:
+            return _("Nothing matches.")
+        return _("Nothing here yet.")
+
+
+def yes_no(model, name):
+    """A true/false field shown as 是/否 (Wagtail would print True/False)."""
+    label = capfirst(model._meta.get_field(name).verbose_name)
+    return Column(name, label=label, accessor=lambda row: _("Yes") if getattr(row, name) else _("No"))
+
+
 class KindViewSet(ModelViewSet):
+    index_view_class = SettingsIndexView
     model = Kind
     name = "wall_kinds"
     url_prefix = "wall/kinds"
@@ -24,6 +47,7 @@ class KindViewSet(ModelViewSet):
 
 
 class CategoryViewSet(ModelViewSet):
+    index_view_class = SettingsIndexView
     model = Category
     name = "wall_categories"
     url_prefix = "wall/categories"
@@ -36,12 +60,13 @@ class CategoryViewSet(ModelViewSet):
 
 
 class UnitViewSet(ModelViewSet):
+    index_view_class = SettingsIndexView
     model = Unit
     name = "wall_units"
     url_prefix = "wall/units"
     icon = "group"
     menu_label = _("Units")
-    list_display = ["name", "type", "is_active"]
+    list_display = ["name", "type", yes_no(Unit, "is_active")]
     list_filter = ["type", "is_active"]
     search_fields = ["name", "description"]
     copy_view_enabled = False
@@ -51,13 +76,14 @@ class UnitViewSet(ModelViewSet):
 
 
 class CalendarDayViewSet(ModelViewSet):
+    index_view_class = SettingsIndexView
     model = CalendarDay
     name = "wall_calendar"
     url_prefix = "wall/calendar"
     icon = "date"
     menu_label = _("Working-day calendar")
     form_fields = ["date", "is_workday", "note"]
-    list_display = ["date", "is_workday", "note"]
+    list_display = ["date", yes_no(CalendarDay, "is_workday"), "note"]
     copy_view_enabled = False
 
 

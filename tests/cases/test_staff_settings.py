@@ -149,3 +149,18 @@ def test_editors_change_the_handling_rules(client):
     }
     assert client.post(url, data).status_code == 302
     assert HandlingSettings.load().reply_hours == 12
+
+
+def test_the_settings_lists_speak_the_staffs_language(client):
+    make_unit("后勤管理处")
+    make_unit("旧校区办公室", is_active=False)
+    client.force_login(make_editor())
+
+    cells = "".join(client.get(reverse("wall_units:index")).content.decode().split())
+    assert ">是<" in cells  # 后勤管理处 is active
+    assert ">否<" in cells
+    assert ">True<" not in cells
+
+    empty_calendar = client.get(reverse("wall_calendar:index")).content.decode()
+    assert "There are no" not in empty_calendar
+    assert "暂无内容" in empty_calendar
