@@ -347,7 +347,8 @@ def _create_request(request, fmt):
     media_url = params.get("media_url", "").strip()
     if not _check_media_url(media_url):
         return _errors(fmt, 400, _("media_url must be an http or https URL."))
-    post, errors = create_post(AnonymousUser(), _post_data(params, *service), photos=request.FILES.getlist("media"))
+    data = _post_data(params, *service)
+    post, errors = create_post(AnonymousUser(), data, Post.Channel.OPEN311, photos=request.FILES.getlist("media"))
     if errors:
         return _errors(fmt, 400, *_form_errors(errors))
     ApiSubmission.objects.create(post=post, client=key.client)

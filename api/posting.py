@@ -19,8 +19,9 @@ class ApiPostForm(PostForm):
         self.fields.pop("captcha", None)
 
 
-def create_post(user, data, photos=()):
-    """Validate data (a dict of PostForm fields) and store the post; return (post, None) or (None, errors).
+def create_post(user, data, channel, photos=()):
+    """Validate data (a dict of PostForm fields) and store the post, as come through channel (an API's
+    Post.Channel); return (post, None) or (None, errors).
 
     The post is saved, with its photos, before this returns: whoever answers the client has it.
     """
@@ -32,6 +33,7 @@ def create_post(user, data, photos=()):
     form = ApiPostForm(form_data, MultiValueDict({"photos": list(photos)}), user=user)
     if not form.is_valid():
         return None, form.errors
+    form.instance.channel = channel
     with transaction.atomic():
         post = form.save()
     return post, None

@@ -121,7 +121,7 @@ def make_post(request, data: PostIn):
         "contact_phone": data.contact_phone,
         "contact_email": data.contact_email,
     }
-    post, errors = create_post(user, fields)
+    post, errors = create_post(user, fields, Post.Channel.API)
     if errors:
         return Status(422, {"detail": _form_error(errors)})
     if client:

@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateTimeInput
 
 from cases import roles
 from cases.models import Category, Kind, Post, ReturnVisit, Unit
@@ -17,6 +19,49 @@ class ReplyForm(forms.Form):
         initial=True,
         help_text=_("Private replies are shown to the poster only."),
     )
+
+
+class IntakeForm(forms.ModelForm):
+    """A post an editor types in for someone who called, came by or wrote (线下电话/来访/信函)."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[(channel.value, channel.label) for channel in Post.OFFLINE_CHANNELS]
+    )
+    created_at = forms.DateTimeField(
+        label=_("Received at"),
+        initial=timezone.now,
+        widget=AdminDateTimeInput,
+        help_text=_("When the call came, the visitor came by or the letter arrived."),
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "channel",
+            "created_at",
+            "kind",
+            "category",
+            "requested_unit",
+            "title",
+            "body",
+            "is_anonymous",
+            "contact_name",
+            "contact_phone",
+            "wants_public",
+        ]
+        labels = {"contact_name": _("Caller's name"), "contact_phone": _("Caller's phone")}
+        help_texts = {"is_anonymous": _("As the caller wishes: an anonymous post shows no name to the units.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_unit"].queryset = Unit.objects.filter(is_active=True)
+        self.fields["wants_public"].initial = False
+
+    def clean_created_at(self):
+        received_at = self.cleaned_data["created_at"]
+        if received_at > timezone.now():
+            raise forms.ValidationError(_("The time it was received cannot be in the future."))
+        return received_at
 
 
 class HandlerChoiceField(forms.ModelMultipleChoiceField):

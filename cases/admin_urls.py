@@ -1,12 +1,13 @@
 from django.urls import path
 
-from cases.admin_views import actions, case_file, handling, queues
+from cases.admin_views import actions, case_file, handling, intake, queues
 
 app_name = "cases_admin"
 urlpatterns = [
     path("posts/", queues.AllPosts.as_view(), name="posts"),
     path("posts/results/", queues.AllPosts.as_view(results_only=True), name="posts_results"),
     path("posts/screening/", queues.ScreeningQueue.as_view(), name="screening"),
+    path("posts/new/", intake.take_in, name="intake"),
     path("posts/unreplied/", queues.UnrepliedQueue.as_view(), name="unreplied"),
     path("posts/overdue/", queues.OverdueQueue.as_view(), name="overdue"),
     path("posts/overdue/all/", queues.AllOverdueQueue.as_view(), name="all_overdue"),

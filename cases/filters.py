@@ -24,6 +24,9 @@ class PostFilterSet(WagtailFilterSet):
     is_key_supervision = django_filters.ChoiceFilter(
         label=_("Key supervision"), choices=YES_NO, method="filter_key_supervision"
     )
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Post.Channel.choices, empty_label=_("All channels")
+    )
     cannot_solve = django_filters.ChoiceFilter(
         label=_("Marked “cannot be solved now”"), choices=YES_NO, method="filter_cannot_solve"
     )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 ACTIONS = {
+    "wall.intake": (_("Take in a post"), _("Typed in by an editor for a caller, visitor or letter")),
     "wall.accept": (_("Accept and route"), _("Accepted and routed")),
     "wall.reject": (_("Reject"), _("Rejected")),
     "wall.merge": (_("Merge a duplicate"), _("Merged into another post as a duplicate")),

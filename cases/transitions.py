@@ -80,6 +80,12 @@ class PostTransitions:
         self._log("wall.accept", by, unit=unit.name)
         self._notify("routed", unit=unit)
 
+    def record_intake(self, by):
+        """The trail's first entry for a post an editor typed in for a caller, visitor or letter."""
+        if not roles.is_editor(by):
+            raise PermissionDenied
+        self._log("wall.intake", by, channel=self.channel)
+
     @transaction.atomic
     def merge_into(self, by, other):
         """重复诉求: this post asks what other asks. It leaves every queue and the wall, and its poster

@@ -54,6 +54,7 @@ def _supervises_units_only(user):
 # The staff menu: (label, URL name, who sees it, icon, order).
 MENU = [
     (_("New posts"), "screening", roles.is_editor, "mail", 110),
+    (_("Take in a post"), "intake", roles.is_editor, "plus", 115),
     (_("My units' unreplied posts"), "unreplied", roles.handles_any_unit, "time", 120),
     (_("Overdue in my units"), "overdue", _supervises_units_only, "warning", 125),
     (_("All overdue posts"), "all_overdue", roles.is_global_supervisor, "warning", 126),

@@ -54,6 +54,7 @@ def ranking(request):
             "query": request.GET.urlencode(),
             "rate_charts": _rate_charts(period),
             "category_chart": _category_chart(period),
+            "channels": figures.by_channel(period),
             **header(_("Statistics and ranking"), "table"),
         },
     )

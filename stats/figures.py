@@ -8,12 +8,12 @@ from functools import reduce
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Sum, Value
+from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
-from cases.models import Category, Unit
-from stats.expressions import FIGURE_COUNTS, SUMMED
+from cases.models import Category, Post, Unit
+from stats.expressions import FIGURE_COUNTS, SUMMED, received_in
 from stats.periods import LOCAL, custom_period, local_today
 from stats.rollup import days_of, p90, pending_in, waits_of
 from stats.rules import RULES_VERSION, satisfied_threshold
@@ -187,6 +187,21 @@ def _by_category(period):
     used = {category for counts in points.values() for category in counts}
     categories = [(category.pk, category.name) for category in Category.objects.filter(pk__in=used)]
     return categories, [(day, dict(counts)) for day, counts in points.items()]
+
+
+def by_channel(period, now=None):
+    """Posts received per channel in the period, most first: [(channel's label, n)]."""
+    now = now or timezone.now()
+    return _cached("by_channel", period, lambda: _by_channel(period), now)
+
+
+def _by_channel(period):
+    # Counted from the posts (one grouped query over the period's, by the accepted_at index): the
+    # daily rollup keeps what the rates need, and a channel never changes after posting.
+    counts = dict(received_in(period).values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"))
+    order = list(Post.Channel.values)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
+    return [(Post.Channel(channel).label, n) for channel, n in ranked]
 
 
 def seasons(unit=None, years=5, today=None):

@@ -78,6 +78,11 @@ class PostForm(forms.ModelForm):
         self.fields["requested_unit"].queryset = Unit.objects.filter(is_active=True)
         self.fields["title"].validators.append(MinLengthValidator(4))
         self.fields["body"].validators.append(MinLengthValidator(10))
+        shared = "、".join(Kind.objects.filter(contact_for_handlers=True).values_list("name", flat=True))
+        if shared:
+            self.fields["contact_name"].help_text = _(
+                "Seen only by the editors and, for %(kinds)s, by the unit that handles it, to call you back."
+            ) % {"kinds": shared}
         if not user.is_authenticated:
             self.fields["captcha"] = CaptchaField(label=_("Characters in the picture"))
             self.fields["is_anonymous"].initial = True

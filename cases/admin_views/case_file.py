@@ -54,7 +54,8 @@ def _identity(post, user):
     """Who posted, as far as this user may know (DESIGN.md §2).
 
     The account behind an anonymous post is never shown to anyone; contact details, if the poster
-    gave any, only to editors.
+    gave any, to editors, and to the assigned unit's handlers for kinds that say so (报修: repair
+    staff call back; the form tells posters).
     """
     verified = False
     if post.is_anonymous:
@@ -65,7 +66,7 @@ def _identity(post, user):
         poster_name = shown_name(post.poster)
         verified = campus_identity(post.poster) is not None
     contact = None
-    if roles.is_editor(user):
+    if roles.is_editor(user) or (post.kind.contact_for_handlers and roles.handles(user, post.unit)):
         contact = {"name": post.contact_name, "phone": post.contact_phone, "email": post.contact_email}
     return {"is_anonymous": post.is_anonymous, "poster_name": poster_name, "verified": verified, "contact": contact}
 

@@ -122,6 +122,19 @@ class Post(PostRules, PostTransitions, models.Model):
         REJECTED = "rejected", _("Rejected")
         MERGED = "merged", _("Merged")
 
+    class Channel(models.TextChoices):
+        """How a post reached the office: most come from the web, some by phone, visit or letter,
+        typed in by an editor, some from other systems."""
+
+        WEB = "web", _("Web")
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Walk-in visit")
+        LETTER = "letter", _("Letter")
+        API = "api", _("API")
+        OPEN311 = "open311", _("Open311")
+
+    OFFLINE_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.LETTER)
+
     class Escalation(models.IntegerChoices):
         NONE = 0, _("Not escalated")
         SUPERVISORS = 1, _("Escalated to the unit's supervisors")
@@ -154,6 +167,7 @@ class Post(PostRules, PostTransitions, models.Model):
         related_name="posts",
         verbose_name=_("responsible unit"),
     )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.WEB)
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("text"), max_length=5000)
     public_title = models.CharField(

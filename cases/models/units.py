@@ -22,6 +22,14 @@ class Kind(models.Model):
         blank=True,
         help_text=_("Leave blank for the handling rules' default."),
     )
+    contact_for_handlers = models.BooleanField(
+        _("the unit's handlers see the contact details"),
+        default=False,
+        help_text=_(
+            "For repairs: the handlers of the unit a post is assigned to may call the poster back. "
+            "The form tells posters so. Otherwise only editors see contact details."
+        ),
+    )
 
     class Meta:
         db_table = "wall_kind"

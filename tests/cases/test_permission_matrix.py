@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Post, ReturnVisit
+from cases.models import Kind, Post, ReturnVisit
 from tests.factories import image_bytes, make_post, make_unit, make_user
 
 ROLES = ["visitor", "poster", "editor", "hA", "hB", "sA", "sB", "gs", "lead"]
@@ -42,6 +42,8 @@ all_overdue_lists_it        -       -     -     -  -  -  -  Y  -    a global sup
 key_supervision_lists_it    -       -     -     -  -  -  -  Y  -    global supervisors mark key supervision items
 case_file                   -       -     Y     Y  -  Y  -  Y  -
 case_file_shows_contact     -       -     Y     -  -  -  -  -  -    only editors see contact details
+repair_shows_contact        -       -     Y     Y  -  -  -  -  -    #20.4: and the unit's handlers for some kinds
+intake                      -       -     Y     -  -  -  -  -  -    #20.4: editors take in calls, visits and letters
 private_photo               -       Y     Y     Y  -  Y  -  Y  -    README: the poster, or staff of the post's unit
 ranking                     -       -     Y     -  -  Y  Y  Y  Y    README: leaders, (global) supervisors, editors
 ranking_csv                 -       -     Y     -  -  Y  Y  Y  Y
@@ -114,6 +116,13 @@ def world():
 _numbers = itertools.count(1000)
 
 
+def _repairs():
+    kind, _created = Kind.objects.update_or_create(
+        slug="repair", defaults={"name": "报修", "contact_for_handlers": True}
+    )
+    return kind
+
+
 def _new_post(world, status="accepted", **kwargs):
     """A post of unit A by the poster, in the state an action needs."""
     unit_a = world["units"][0]
@@ -181,6 +190,8 @@ SCREENS = {
     "key_supervision_lists_it": (lambda w: _key_supervised(_new_post(w)), admin("key_supervision"), LISTS_TITLE),
     "case_file": (_new_post, case("post"), None),
     "case_file_shows_contact": (_new_post, case("post"), CONTACT_PHONE),
+    "repair_shows_contact": (lambda w: _new_post(w, kind=_repairs()), case("post"), CONTACT_PHONE),
+    "intake": (_new_post, admin("intake"), None),
     "private_photo": (
         lambda w: _with_photo(_new_post(w, wants_public=False)),
         lambda post: reverse("wall:photo", args=[post.photos.get().pk]),

@@ -73,9 +73,13 @@ def demo_logins_exist():
 def ensure_kinds():
     kinds = {}
     for order, (name, slug, entry_label) in enumerate(demo_data.KINDS, start=1):
-        kinds[slug], _ = Kind.objects.get_or_create(
-            slug=slug, defaults={"name": name, "entry_label": entry_label, "sort_order": order}
-        )
+        defaults = {
+            "name": name,
+            "entry_label": entry_label,
+            "sort_order": order,
+            "contact_for_handlers": slug == "repair",
+        }
+        kinds[slug], _ = Kind.objects.get_or_create(slug=slug, defaults=defaults)
     return kinds
 
 
