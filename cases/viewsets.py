@@ -40,7 +40,16 @@ class KindViewSet(ModelViewSet):
     menu_label = _("Kinds")
     # sort_order stays a typed number: Wagtail's drag-reordering needs distinct values, and
     # the field defaults to 0 for every row.
-    form_fields = ["name", "slug", "entry_label", "description", "sort_order", "reply_hours", "resolve_workdays"]
+    form_fields = [
+        "name",
+        "slug",
+        "entry_label",
+        "description",
+        "sort_order",
+        "reply_hours",
+        "resolve_workdays",
+        "contact_for_handlers",
+    ]
     list_display = ["name", "entry_label", "slug", "sort_order", "reply_hours", "resolve_workdays"]
     ordering = ["sort_order", "pk"]
     copy_view_enabled = False

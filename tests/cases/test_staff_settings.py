@@ -164,3 +164,10 @@ def test_the_settings_lists_speak_the_staffs_language(client):
     empty_calendar = client.get(reverse("wall_calendar:index")).content.decode()
     assert "There are no" not in empty_calendar
     assert "暂无内容" in empty_calendar
+
+
+def test_an_editor_lets_a_kinds_unit_see_the_posters_contact(client):
+    kind = make_kind("报修", "repair")
+    client.force_login(make_editor())
+    form = client.get(reverse("wall_kinds:edit", args=[kind.pk])).content.decode()
+    assert 'name="contact_for_handlers"' in form
