@@ -24,8 +24,11 @@ def tick():
     done = Counter()
     for post in _late_replies(now):
         done["reminded"] += post.remind_reply()
-    for post in Post.objects.resolution_overdue(now).filter(escalation=Post.Escalation.NONE):
-        done["escalated to supervisors"] += post.escalate(Post.Escalation.SUPERVISORS)
+    for post in Post.objects.resolution_overdue(now).filter(escalation=Post.Escalation.NONE).select_related("unit"):
+        if post.unit and post.unit.supervisors.exists():
+            done["escalated to supervisors"] += post.escalate(Post.Escalation.SUPERVISORS)
+        else:  # nobody watches the unit: the global supervisors at once, and the trail says why
+            done["escalated to global supervisors"] += post.escalate(Post.Escalation.GLOBAL, unwatched=True)
     for post in _untouched_after_escalation(now):
         done["escalated to global supervisors"] += post.escalate(Post.Escalation.GLOBAL)
     for _receiver, counts in ticked.send(sender=None, now=now):

@@ -50,3 +50,11 @@ class PostFilterSet(WagtailFilterSet):
         # The mark of the current round's replies: a reopened post's later round has moved on.
         marked = Exists(Reply.objects.filter(post=OuterRef("pk"), round=OuterRef("round"), cannot_solve=True))
         return posts.filter(marked) if value == "true" else posts.exclude(marked)
+
+
+class EscalationFilterSet(WagtailFilterSet):
+    escalation = django_filters.ChoiceFilter(label=_("Escalated to"), choices=Post.Escalation.choices)
+
+    class Meta:
+        model = Post
+        fields = []

@@ -31,6 +31,10 @@ ACTIONS = {
     "wall.return_visit": (_("Return visit"), _("Return visit recorded")),
     "wall.remind": (_("Reminder"), _("Reply overdue: unit reminded")),
     "wall.escalate": (_("Escalation"), _("Overdue: escalated")),
+    "wall.escalate_unwatched": (
+        _("Escalation"),
+        _("Overdue, and the unit has no supervisor: escalated to the global supervisors"),
+    ),
 }
 
 

@@ -349,8 +349,9 @@ class PostTransitions:
         self._notify("reminder")
         return True
 
-    def escalate(self, level):
-        """Raise the escalation to level, exactly once. False if it was there already."""
+    def escalate(self, level, unwatched=False):
+        """Raise the escalation to level, exactly once. False if it was there already. unwatched: the
+        unit has no supervisor, so an overdue post goes to the global supervisors at once."""
         with transaction.atomic():
             claimed = (
                 type(self)
@@ -360,6 +361,6 @@ class PostTransitions:
             if not claimed:
                 return False
             self.refresh_from_db(fields=["escalation", "escalated_at"])
-            self._log("wall.escalate", None, level=level)
+            self._log("wall.escalate_unwatched" if unwatched else "wall.escalate", None, level=level)
             self._notify("escalated", level=level)
         return True

@@ -56,8 +56,9 @@ MENU = [
     (_("New posts"), "screening", roles.is_editor, "mail", 110),
     (_("Take in a post"), "intake", roles.is_editor, "plus", 115),
     (_("My units' unreplied posts"), "unreplied", roles.handles_any_unit, "time", 120),
+    (_("My units' posts awaiting closure"), "awaiting_closure", roles.handles_any_unit, "tick", 121),
     (_("Overdue in my units"), "overdue", _supervises_units_only, "warning", 125),
-    (_("All overdue posts"), "all_overdue", roles.is_global_supervisor, "warning", 126),
+    (_("Overdue and escalated posts"), "all_overdue", roles.is_global_supervisor, "warning", 126),
     (_("Key supervision"), "key_supervision", roles.is_global_supervisor, "thumbtack", 127),
     (_("All posts"), "posts", roles.is_staff_member, "list-ul", 130),
 ]
@@ -94,7 +95,7 @@ class WallQueuesPanel(Component):
             context["unreplied_count"] = unreplied.count()
             context["overdue_count"] = unreplied.filter(reply_due_at__lt=timezone.now()).count()
         if roles.is_global_supervisor(user):
-            context["all_overdue_count"] = Post.objects.overdue().count()
+            context["all_overdue_count"] = Post.objects.for_global_supervisors().count()
             context["key_supervision_count"] = Post.objects.key_supervision().count()
         elif roles.supervises_any_unit(user):
             context["supervised_overdue_count"] = Post.objects.supervised_by(user).overdue().count()

@@ -9,7 +9,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, Table, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
 
 from cases import roles
-from cases.filters import PostFilterSet
+from cases.filters import EscalationFilterSet, PostFilterSet
 from cases.models import Post, Unit
 
 from .base import LIST_RELATED
@@ -111,6 +111,20 @@ class UnrepliedQueue(PostListing):
         return Post.objects.handled_by(user).awaiting_reply()
 
 
+class AwaitingClosureQueue(PostListing):
+    """Answered but not closed (待办结): the lead unit's to finish; a co-unit's part ends at its reply."""
+
+    is_for = roles.handles_any_unit
+    page_title = _("My units' posts awaiting closure")
+    header_icon = "tick"
+    empty_message = _("Nothing answered waits to be closed.")
+    columns = [PostTitleColumn(), UNIT, STATUS, RESOLUTION_DUE]
+
+    def posts(self, user):
+        replied = Post.objects.handled_by(user).filter(status=Post.Status.REPLIED, co_handling=False)
+        return replied.order_by("resolution_due_at", "pk")
+
+
 class SupervisionList(PostListing):
     header_icon = "warning"
     columns = [
@@ -136,12 +150,17 @@ class OverdueQueue(SupervisionList):
 
 
 class AllOverdueQueue(SupervisionList):
+    """The global supervisors' list: every overdue post, and what was sent up to them."""
+
     is_for = roles.is_global_supervisor
-    page_title = _("All overdue posts")
-    empty_message = _("Nothing is overdue.")
+    page_title = _("Overdue and escalated posts")
+    empty_message = _("Nothing is overdue or escalated.")
+    filterset_class = EscalationFilterSet
+    index_url_name = "cases_admin:all_overdue"
+    index_results_url_name = "cases_admin:all_overdue_results"
 
     def posts(self, user):
-        return Post.objects.overdue()
+        return Post.objects.for_global_supervisors()
 
 
 class KeySupervisionQueue(SupervisionList):

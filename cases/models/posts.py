@@ -86,6 +86,12 @@ class PostQuerySet(models.QuerySet):
     def key_supervision(self):
         return self.open().filter(is_key_supervision=True)
 
+    def for_global_supervisors(self, now=None):
+        """What the global supervisors must act on: open posts past a deadline or sent up to them
+        (by escalation, or by a transfer refused past the limit), soonest resolution due first."""
+        late = self.overdue(now).values("pk")
+        return self.open().filter(Q(pk__in=late) | Q(escalation=Post.Escalation.GLOBAL))
+
     def reopened(self):
         """Posts reopened at least once (an unsatisfied rating or return visit), whatever their state now."""
         return self.filter(round__gt=1)

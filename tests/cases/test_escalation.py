@@ -105,3 +105,12 @@ def test_the_command_reports_what_it_did(unit):
     with time_machine.travel(at(2025, 11, 27, 9), tick=False):
         call_command("sla_tick", stdout=out)
     assert "escalated to supervisors: 1" in out.getvalue()
+
+
+def test_a_unit_nobody_watches_escalates_straight_to_the_global_supervisors():
+    unwatched = make_unit("档案馆")  # no supervisor
+    post = accepted_at(at(2025, 11, 21, 15), unwatched)  # due at the end of Wednesday 26th
+    done = tick_at(at(2025, 11, 27, 0, 30))
+    assert (done["escalated to supervisors"], done["escalated to global supervisors"]) == (0, 1)
+    assert Post.objects.get(pk=post.pk).escalation == Post.Escalation.GLOBAL
+    assert "wall.escalate_unwatched" in actions(post)  # the trail says why it skipped a level

@@ -36,6 +36,8 @@ all_posts_lists_it          -       -     Y     Y  -  Y  -  Y  -    handlers see
 screening                   -       -     Y     -  -  -  -  -  -    editors screen new posts
 unreplied                   -       -     -     Y  Y  -  -  -  -    本单位未回复: each handler's own units
 unreplied_lists_it          -       -     -     Y  -  -  -  -  -
+awaiting_closure            -       -     -     Y  Y  -  -  -  -    #20.6: handlers close what they answered
+awaiting_closure_lists_it   -       -     -     Y  -  -  -  -  -
 overdue                     -       -     -     -  -  Y  Y  Y  -    supervisors: overdue posts of the units they watch
 overdue_lists_it            -       -     -     -  -  Y  -  -  -    (a global supervisor has the list of all instead)
 all_overdue_lists_it        -       -     -     -  -  -  -  Y  -    a global supervisor: everything, for all units
@@ -184,6 +186,8 @@ SCREENS = {
     "screening": (_new_post, admin("screening"), None),
     "unreplied": (_new_post, admin("unreplied"), None),
     "unreplied_lists_it": (_new_post, admin("unreplied"), LISTS_TITLE),
+    "awaiting_closure": (_new_post, admin("awaiting_closure"), None),
+    "awaiting_closure_lists_it": (lambda w: _new_post(w, status="replied"), admin("awaiting_closure"), LISTS_TITLE),
     "overdue": (_new_post, admin("overdue"), None),
     "overdue_lists_it": (lambda w: _overdue(_new_post(w)), admin("overdue"), LISTS_TITLE),
     "all_overdue_lists_it": (lambda w: _overdue(_new_post(w)), admin("all_overdue"), LISTS_TITLE),
