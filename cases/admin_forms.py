@@ -188,6 +188,17 @@ class NoteForm(forms.Form):
     body = forms.CharField(label=_("Internal note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class UrgeForm(forms.Form):
+    prefix = "urge"
+    message = forms.CharField(
+        label=_("Message to the unit"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent to the unit's handlers with a link to the post, and kept in the trail."),
+    )
+
+
 class ReturnVisitForm(forms.Form):
     prefix = "visit"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReturnVisit.Outcome.choices, widget=forms.RadioSelect)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("posts/<int:pk>/note/", handling.add_note, name="note"),
     path("posts/<int:pk>/reassign/", handling.reassign, name="reassign"),
     path("posts/<int:pk>/routing/", handling.correct_routing, name="correct_routing"),
+    path("posts/<int:pk>/urge/", handling.urge, name="urge"),
     path("posts/<int:pk>/key-supervision/mark/", handling.mark_key_supervision, name="mark_key_supervision"),
     path("posts/<int:pk>/key-supervision/unmark/", handling.unmark_key_supervision, name="unmark_key_supervision"),
     path("posts/<int:pk>/return-visit/", handling.record_return_visit, name="return_visit"),

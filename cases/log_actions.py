@@ -26,6 +26,7 @@ ACTIONS = {
     "wall.correct_routing": (_("Correct routing"), _("Kind, category or unit corrected (not a transfer)")),
     "wall.co_handle": (_("Co-handling"), _("Co-handling units added")),
     "wall.note": (_("Internal note"), _("Internal note added")),
+    "wall.urge": (_("Urge"), _("Urged by a supervisor (催办)")),
     "wall.key_supervision": (_("Key supervision"), _("Marked for key supervision")),
     "wall.key_supervision_off": (_("End key supervision"), _("Key supervision ended")),
     "wall.return_visit": (_("Return visit"), _("Return visit recorded")),

@@ -91,6 +91,13 @@ class PostRules:
     def _may_reassign(self, user):
         return roles.supervises(user, self.unit)
 
+    def can_urge(self, user):
+        """催办: a supervisor of the post's unit (or a global supervisor) presses it, while it is open."""
+        return self.status in self.OPEN and self._may_urge(user)
+
+    def _may_urge(self, user):
+        return roles.supervises(user, self.unit)
+
     def can_correct_routing(self, user):
         """Editors and global supervisors put right a wrong kind, category or unit of an open post:
         not a transfer (no transfer counted, no limit), as if it had been routed right at first."""

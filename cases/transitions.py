@@ -320,6 +320,13 @@ class PostTransitions:
         return note
 
     @transaction.atomic
+    def urge(self, by, message=""):
+        """催办: tell the unit to get on with it, in the supervisor's words; logged, the unit notified."""
+        self._require(by, self._may_urge, self.can_urge)
+        self._log("wall.urge", by, message=message.strip())
+        self._notify("urged", message=message.strip())
+
+    @transaction.atomic
     def set_key_supervision(self, by, on):
         can = self.can_mark_key_supervision if on else self.can_unmark_key_supervision
         self._require(by, self._may_set_key_supervision, can)

@@ -41,12 +41,13 @@ EVENT_LABELS = {
     "rejected": _("Not accepted"),
     "merged": _("Merged into another post"),
     "co_handling": _("Co-handling"),
+    "urged": _("Urged by a supervisor"),
     "digest": _("Daily digest"),
     "followed": _("Followed post updated"),
 }
 POSTER_EVENTS = {"replied", "closed", "rejected", "merged"}
 FOLLOWER_EVENTS = {"replied", "closed"}
-UNIT_EVENTS = {"routed", "reminder", "escalated", "transferred", "reopened", "rated", "co_handling"}
+UNIT_EVENTS = {"routed", "reminder", "escalated", "transferred", "reopened", "rated", "co_handling", "urged"}
 
 
 def post_event(post, event, **data):
@@ -213,6 +214,8 @@ def _event_facts(event, data):
         return {"attitude": rating.attitude, "speed": rating.speed, "result": rating.result}
     if event == "co_handling":
         return {"co_units": ", ".join(unit.name for unit in data["units"])}
+    if event == "urged":
+        return {"message": data["message"]}  # the supervisor's own words
     return {}
 
 

@@ -19,6 +19,7 @@ from cases.admin_forms import (
     RoutingForm,
     StaffReplyForm,
     TransferForm,
+    UrgeForm,
 )
 
 from .base import get_post_for_user, header
@@ -98,6 +99,7 @@ def _actions(post, user):
         "co_handle": post.can_co_handle(user) and CoHandleForm(post=post),
         "reassign": post.can_reassign(user) and _reassign_form(post, user),
         "correct_routing": post.can_correct_routing(user) and _routing_form(post),
+        "urge": post.can_urge(user) and UrgeForm(),
         "unmark_key_supervision": post.can_unmark_key_supervision(user),
         "mark_key_supervision": post.can_mark_key_supervision(user),
         "note": post.can_note(user) and NoteForm(),

@@ -6,7 +6,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from cases.admin_forms import CoHandleForm, NoteForm, ReassignForm, ReturnVisitForm, RoutingForm, TransferForm
+from cases.admin_forms import (
+    CoHandleForm,
+    NoteForm,
+    ReassignForm,
+    ReturnVisitForm,
+    RoutingForm,
+    TransferForm,
+    UrgeForm,
+)
 from cases.models import Post, ReturnVisit, TransitionError
 
 from .base import act, get_post_for_user, report_invalid
@@ -93,6 +101,15 @@ def reassign(request, pk):
         lambda: post.reassign(request.user, unit, form.cleaned_data["reason"]),
         _("Re-assigned to %(unit)s.") % {"unit": unit.name},
     )
+
+
+@require_POST
+def urge(request, pk):
+    post = get_post_for_user(request, pk)
+    form = UrgeForm(request.POST)
+    if not form.is_valid():
+        return report_invalid(request, post, form)
+    return act(request, post, lambda: post.urge(request.user, form.cleaned_data["message"]), _("The unit was urged."))
 
 
 @require_POST

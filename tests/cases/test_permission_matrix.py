@@ -19,6 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from cases.models import Kind, Post, ReturnVisit
 from tests.factories import image_bytes, make_post, make_unit, make_user
@@ -79,6 +80,7 @@ note                        -       -     Y     Y  -  Y  -  Y  -    README: thos
 reassign_within             -       -     -     -  -  Y  -  Y  -    supervisors re-assign within their units (A → C)
 reassign_beyond             -       -     -     -  -  -  -  Y  -    ...and only a global supervisor beyond them (A → B)
 mark_key_supervision        -       -     -     -  -  -  -  Y  -
+urge                        -       -     -     -  -  Y  -  Y  -    #20.8: 催办, by who watches the unit
 return_visit                -       -     Y     -  -  -  -  -  -    README: an editor's return visit
 """
 # fmt: on
@@ -340,6 +342,12 @@ ACTIONS = {
         case("reassign"),
         lambda w, post: {"reassign-unit": _unit(w, 1), "reassign-reason": "应由保卫处办"},
         lambda w, post: post.unit_id == _unit(w, 1),
+    ),
+    "urge": (
+        _new_post,
+        case("urge"),
+        lambda w, post: {"urge-message": "请今天内答复"},
+        lambda w, post: ModelLogEntry.objects.filter(object_id=str(post.pk), action="wall.urge").exists(),
     ),
     "mark_key_supervision": (
         _new_post,

@@ -145,6 +145,7 @@ VERBS = {
         "wall.correct_routing",
     ),
     "note": (lambda w: {"note-body": "已电话催办"}, lambda w, p: p.notes.exists(), "wall.note"),
+    "urge": (lambda w: {"urge-message": "请尽快答复"}, lambda w, p: _logged(p, "wall.urge"), "wall.urge"),
     "mark_key_supervision": (lambda w: {}, lambda w, p: p.is_key_supervision, "wall.key_supervision"),
     "unmark_key_supervision": (lambda w: {}, lambda w, p: not p.is_key_supervision, "wall.key_supervision_off"),
     "return_visit": (

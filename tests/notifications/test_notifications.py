@@ -156,6 +156,15 @@ def test_it_reminds_the_units_handlers_of_an_overdue_reply(world, robot, post, o
     assert len(robot.texts) == 1
 
 
+def test_a_supervisor_urges_the_units_handlers_in_their_own_words(world, robot, post, on_commit):
+    with on_commit():
+        post.urge(world.global_supervisor, "请今天内答复")
+
+    assert addressees() == ["handler@example.edu"]
+    assert "请今天内答复" in mail.outbox[0].body
+    assert len(robot.texts) == 1
+
+
 def test_it_escalates_to_the_units_supervisors_then_to_the_global_supervisors(world, robot, post, on_commit):
     with on_commit():
         post.escalate(Post.Escalation.SUPERVISORS)
@@ -403,6 +412,7 @@ def test_it_keeps_the_posters_identity_out_of_staff_messages(world, robot, on_co
         post.add_co_units(world.other_handler, [world.unit])
         post.escalate(Post.Escalation.SUPERVISORS)
         post.escalate(Post.Escalation.GLOBAL)
+        post.urge(world.global_supervisor, "请尽快处理")
         post.reply(world.other_handler, "已处理。", is_public=True)
         post.reopen("REOPEN-REASON-Y2")
         notify.send_daily_digests()
