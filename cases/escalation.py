@@ -28,7 +28,9 @@ def tick():
         if post.unit and post.unit.supervisors.exists():
             done["escalated to supervisors"] += post.escalate(Post.Escalation.SUPERVISORS)
         else:  # nobody watches the unit: the global supervisors at once, and the trail says why
-            done["escalated to global supervisors"] += post.escalate(Post.Escalation.GLOBAL, unwatched=True)
+            done["escalated to global supervisors"] += post.escalate(
+                Post.Escalation.GLOBAL, why="wall.escalate_unwatched"
+            )
     for post in _untouched_after_escalation(now):
         done["escalated to global supervisors"] += post.escalate(Post.Escalation.GLOBAL)
     for _receiver, counts in ticked.send(sender=None, now=now):

@@ -23,6 +23,7 @@ ACTIONS = {
         _("Transfer refused past the limit; sent to the global supervisors"),
     ),
     "wall.reassign": (_("Re-assign"), _("Re-assigned by a supervisor")),
+    "wall.reassign_global": (_("Re-assign"), _("Re-assigned by a global supervisor")),
     "wall.correct_routing": (_("Correct routing"), _("Kind, category or unit corrected (not a transfer)")),
     "wall.co_handle": (_("Co-handling"), _("Co-handling units added")),
     "wall.note": (_("Internal note"), _("Internal note added")),

@@ -238,7 +238,7 @@ class PostTransitions:
                 kind=Transfer.Kind.REFUSED, from_unit=self.unit, to_unit=to_unit, by=by, reason=reason.strip()
             )
             self._log("wall.transfer_refused", by, to_unit=to_unit.name)
-            self.escalate(self.Escalation.GLOBAL)
+            self.escalate(self.Escalation.GLOBAL, why=None)  # the refusal's own entry says where it went
             return False
         self._hand_over(by, to_unit, reason, Transfer.Kind.TRANSFER, "wall.transfer")
         return True
@@ -250,7 +250,10 @@ class PostTransitions:
             raise PermissionDenied(NOT_ALLOWED)
         self._require(by, self._may_reassign, self.can_reassign)
         self._check_hand_over(to_unit, reason)
-        self._hand_over(by, to_unit, reason, Transfer.Kind.REASSIGN, "wall.reassign")
+        # The trail says whose reach it was: a unit's own supervisor, or a global supervisor's.
+        watches_by_name = self.unit.supervisors.filter(pk=by.pk).exists()
+        action = "wall.reassign" if watches_by_name else "wall.reassign_global"
+        self._hand_over(by, to_unit, reason, Transfer.Kind.REASSIGN, action)
 
     @transaction.atomic
     def correct_routing(self, by, kind, category, unit):
@@ -356,9 +359,10 @@ class PostTransitions:
         self._notify("reminder")
         return True
 
-    def escalate(self, level, unwatched=False):
-        """Raise the escalation to level, exactly once. False if it was there already. unwatched: the
-        unit has no supervisor, so an overdue post goes to the global supervisors at once."""
+    def escalate(self, level, why="wall.escalate"):
+        """Raise the escalation to level, exactly once. False if it was there already. why: the trail's
+        entry for it ("wall.escalate" for an overdue post, "wall.escalate_unwatched" when the unit has
+        no supervisor), None when the caller's own entry says it."""
         with transaction.atomic():
             claimed = (
                 type(self)
@@ -368,6 +372,7 @@ class PostTransitions:
             if not claimed:
                 return False
             self.refresh_from_db(fields=["escalation", "escalated_at"])
-            self._log("wall.escalate_unwatched" if unwatched else "wall.escalate", None, level=level)
+            if why:
+                self._log(why, None, level=level)
             self._notify("escalated", level=level)
         return True

@@ -3,6 +3,7 @@
 import re
 
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from cases.models import HandlingSettings, Post
 from tests.factories import make_accepted_post, make_editor, make_handler, make_replied_post, make_unit, make_user
@@ -44,3 +45,28 @@ def test_handlers_see_their_answered_posts_awaiting_closure(client):
     client.force_login(handler)
 
     assert _listed(client, AWAITING_CLOSURE_URL) == [answered.pk]
+
+
+def test_the_trail_names_what_happened_not_an_overdue_escalation():
+    rules = HandlingSettings.load()
+    rules.max_transfers = 0
+    rules.save()
+    editor, logistics, security = make_editor(), make_unit("后勤管理处"), make_unit("保卫处")
+    supervisor, boss = make_user(groups=["督查员"]), make_user(groups=["全局督办员"])
+    logistics.supervisors.add(supervisor)
+    security.supervisors.add(supervisor)
+    refused = make_accepted_post(editor, logistics, title="门禁卡失灵")
+    refused.transfer(make_handler(logistics), security, "不归我们管")
+    moved_by_supervisor = make_accepted_post(editor, logistics, title="路灯不亮")
+    moved_by_supervisor.reassign(supervisor, security, "属于校园安全")
+    moved_by_boss = make_accepted_post(editor, logistics, title="快递点拥堵")
+    moved_by_boss.reassign(boss, security, "属于校园安全")
+
+    assert _actions(refused)[-1] == "wall.transfer_refused"  # no "overdue: escalated" entry after it
+    assert "wall.escalate" not in _actions(refused)
+    assert _actions(moved_by_supervisor)[-1] == "wall.reassign"
+    assert _actions(moved_by_boss)[-1] == "wall.reassign_global"
+
+
+def _actions(post):
+    return list(ModelLogEntry.objects.filter(object_id=str(post.pk)).order_by("pk").values_list("action", flat=True))

@@ -133,7 +133,7 @@ VERBS = {
     "reassign": (
         lambda w: {"reassign-unit": w["spare"].pk, "reassign-reason": "应由学生处办"},
         lambda w, p: p.unit == w["spare"],
-        "wall.reassign",
+        ("wall.reassign", "wall.reassign_global"),  # by a supervisor of the unit, or a global one
     ),
     "correct_routing": (
         lambda w: {
@@ -176,7 +176,8 @@ def _snapshot(post):
 
 
 def _logged(post, action):
-    return ModelLogEntry.objects.filter(object_id=str(post.pk), action=action).exists()
+    actions = action if isinstance(action, tuple) else (action,)
+    return ModelLogEntry.objects.filter(object_id=str(post.pk), action__in=actions).exists()
 
 
 def _levels(response):
