@@ -47,6 +47,13 @@ def reads_every_units_ledgers(user):
     return is_editor(user) or is_global_supervisor(user) or not supervises_any_unit(user)
 
 
+def reads_every_case(user):
+    """Editors, global supervisors and leaders open every case file (leaders to read: no action is
+    theirs); a unit supervisor their units', a handler their units'."""
+    leader = may_view_statistics(user) and not supervises_any_unit(user)
+    return is_editor(user) or is_global_supervisor(user) or leader
+
+
 def is_staff_member(user):
     return is_editor(user) or handles_any_unit(user) or supervises_any_unit(user)
 

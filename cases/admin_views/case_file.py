@@ -46,9 +46,14 @@ def post_detail(request, pk):
         "return_visits": post.return_visits.select_related("by"),
         "audit_trail": _audit_trail(post),
         "actions": _actions(post, user),
-        **header(str(post), "doc-full", (reverse("cases_admin:posts"), _("All posts"))),
+        **header(str(post), "doc-full", *_trail(user)),
     }
     return render(request, "cases/admin/post_detail.html", context)
+
+
+def _trail(user):
+    # Leaders read case files from the ledgers and hot topics; 全部诉求 is the staff's list.
+    return [(reverse("cases_admin:posts"), _("All posts"))] if roles.is_staff_member(user) else []
 
 
 def _identity(post, user):

@@ -27,9 +27,8 @@ class PostTitleColumn(TitleColumn):
 
     cell_template_name = "cases/admin/title_cell.html"
 
-    def __init__(self, linked=True):
-        url_name = "cases_admin:post" if linked else None
-        super().__init__("title", label=_("Title"), accessor="__str__", url_name=url_name)
+    def __init__(self):
+        super().__init__("title", label=_("Title"), accessor="__str__", url_name="cases_admin:post")
 
 
 class DeadlineColumn(Column):

@@ -43,11 +43,11 @@ overdue                     -       -     -     -  -  Y  Y  Y  -    supervisors:
 overdue_lists_it            -       -     -     -  -  Y  -  -  -    (a global supervisor has the list of all instead)
 all_overdue_lists_it        -       -     -     -  -  -  -  Y  -    a global supervisor: everything, for all units
 key_supervision_lists_it    -       -     -     -  -  -  -  Y  -    global supervisors mark key supervision items
-case_file                   -       -     Y     Y  -  Y  -  Y  -
+case_file                   -       -     Y     Y  -  Y  -  Y  Y    #20.10: leaders read every case file
 case_file_shows_contact     -       -     Y     -  -  -  -  -  -    only editors see contact details
 repair_shows_contact        -       -     Y     Y  -  -  -  -  -    #20.4: and the unit's handlers for some kinds
 intake                      -       -     Y     -  -  -  -  -  -    #20.4: editors take in calls, visits and letters
-private_photo               -       Y     Y     Y  -  Y  -  Y  -    README: the poster, or staff of the post's unit
+private_photo               -       Y     Y     Y  -  Y  -  Y  Y    README: the poster, or who may read the case file
 ranking                     -       -     Y     -  -  Y  Y  Y  Y    README: leaders, (global) supervisors, editors
 ranking_csv                 -       -     Y     -  -  Y  Y  Y  Y
 ranking_xlsx                -       -     Y     -  -  Y  Y  Y  Y

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime
 
 import pytest
@@ -105,11 +106,15 @@ def test_it_exports_a_ledger_as_csv(client, posts):
     assert rows[3][9] == "2"  # the reopened post is in its second round
 
 
-def test_it_lists_for_leaders_without_links_to_case_files_they_cannot_open(client, posts):
+def test_leaders_open_the_case_files_a_ledger_lists_and_may_only_read_them(client, posts):
     client.force_login(make_user(groups=["校领导"]))
     with at(3, 20):
         content = client.get(ledger("unfinished") + MARCH).content.decode()
-    assert "热水不热" in content and 'href="/admin/wall/posts/' not in content
+        case_file = re.search(r'href="(/admin/wall/posts/\d+/)"', content).group(1)
+        response = client.get(case_file)
+    assert "热水不热" in content
+    assert response.status_code == 200
+    assert response.context["actions"] == {}  # nothing to do there but read
 
 
 def test_it_compiles_a_units_month_with_each_posts_timeline(client):
