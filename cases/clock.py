@@ -63,6 +63,12 @@ def _rules(kind):
     return reply_hours, resolve_workdays
 
 
+def screening_due(kind, posted_at):
+    """When an editor should have screened a post: the kind's hours, else the rules', after posting."""
+    hours = kind.screening_hours if kind and kind.screening_hours else HandlingSettings.load().screening_hours
+    return posted_at + timedelta(hours=hours)
+
+
 def reply_due(kind, start):
     reply_hours, _resolve = _rules(kind)
     return start + timedelta(hours=reply_hours)

@@ -22,6 +22,8 @@ from cases.signals import ticked
 def tick():
     now = timezone.now()
     done = Counter()
+    for post in _late_screening(now):
+        done["editors reminded of late screening"] += post.remind_screening()
     for post in _late_replies(now):
         done["reminded"] += post.remind_reply()
     for post in Post.objects.resolution_overdue(now).filter(escalation=Post.Escalation.NONE).select_related("unit"):
@@ -37,6 +39,12 @@ def tick():
         done.update(counts)
     done["rate counters expired"] += ratelimit.remove_expired()
     return done
+
+
+def _late_screening(now):
+    # Unscreened posts are few (the editors' queue): each one's deadline is its kind's.
+    waiting = Post.objects.filter(status=Post.Status.SUBMITTED, screening_reminded_at=None).select_related("kind")
+    return [post for post in waiting if post.screening_due_at < now]
 
 
 def _late_replies(now):

@@ -31,6 +31,7 @@ ACTIONS = {
     "wall.key_supervision": (_("Key supervision"), _("Marked for key supervision")),
     "wall.key_supervision_off": (_("End key supervision"), _("Key supervision ended")),
     "wall.return_visit": (_("Return visit"), _("Return visit recorded")),
+    "wall.remind_screening": (_("Reminder"), _("Screening overdue: editors reminded")),
     "wall.remind": (_("Reminder"), _("Reply overdue: unit reminded")),
     "wall.escalate": (_("Escalation"), _("Overdue: escalated")),
     "wall.escalate_unwatched": (

@@ -350,6 +350,16 @@ class PostTransitions:
 
     # -- escalation, driven by the clock (cases.escalation), not by a person ------------------------
 
+    def remind_screening(self):
+        """Tell the editors, once, that this post waits past its screening deadline."""
+        now = timezone.now()
+        waiting = type(self).objects.filter(pk=self.pk, status=self.Status.SUBMITTED, screening_reminded_at=None)
+        if not waiting.update(screening_reminded_at=now):
+            return False
+        self._log("wall.remind_screening", None)
+        self._notify("screening_late")
+        return True
+
     def remind_reply(self):
         """Remind the unit once per round that its reply is overdue. False if already reminded."""
         claimed = type(self).objects.filter(pk=self.pk, reminded_round__lt=self.round).update(reminded_round=self.round)

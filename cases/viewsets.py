@@ -46,6 +46,7 @@ class KindViewSet(ModelViewSet):
         "entry_label",
         "description",
         "sort_order",
+        "screening_hours",
         "reply_hours",
         "resolve_workdays",
         "contact_for_handlers",

@@ -81,6 +81,7 @@ class WallQueuesPanel(Component):
         context = dict.fromkeys(
             [
                 "screening_count",
+                "screening_late_count",
                 "unreplied_count",
                 "overdue_count",
                 "supervised_overdue_count",
@@ -89,7 +90,9 @@ class WallQueuesPanel(Component):
             ]
         )
         if roles.is_editor(user):
-            context["screening_count"] = Post.objects.awaiting_screening().count()
+            waiting = list(Post.objects.awaiting_screening().select_related("kind"))
+            context["screening_count"] = len(waiting)
+            context["screening_late_count"] = sum(post.is_screening_overdue for post in waiting)
         if roles.handles_any_unit(user):
             unreplied = Post.objects.handled_by(user).awaiting_reply()
             context["unreplied_count"] = unreplied.count()

@@ -42,11 +42,13 @@ EVENT_LABELS = {
     "merged": _("Merged into another post"),
     "co_handling": _("Co-handling"),
     "urged": _("Urged by a supervisor"),
+    "screening_late": _("Screening overdue"),
     "digest": _("Daily digest"),
     "followed": _("Followed post updated"),
 }
 POSTER_EVENTS = {"replied", "closed", "rejected", "merged"}
 FOLLOWER_EVENTS = {"replied", "closed"}
+EDITOR_EVENTS = {"screening_late"}
 UNIT_EVENTS = {"routed", "reminder", "escalated", "transferred", "reopened", "rated", "co_handling", "urged"}
 
 
@@ -55,7 +57,7 @@ def post_event(post, event, **data):
 
     Raises ValueError for an unknown event, so that a misspelt one fails in tests, not silently.
     """
-    if event not in POSTER_EVENTS | UNIT_EVENTS:
+    if event not in POSTER_EVENTS | UNIT_EVENTS | EDITOR_EVENTS:
         raise ValueError(f"Unknown notification event {event!r}")
     followers = _tell_followers(post, event, data) if event in FOLLOWER_EVENTS else []
     emails, webhooks = _recipients(post, event, data)
@@ -145,6 +147,8 @@ def _recipients(post, event, data):
     if event in POSTER_EVENTS:
         address = _poster_address(post)
         return ([address] if address else []), []
+    if event in EDITOR_EVENTS:
+        return _emails(_editors()), []
     units = data["units"] if event == "co_handling" else [post.unit]
     if event == "escalated":
         return _supervisor_emails(post.unit, data["level"]), _webhooks(units)
@@ -164,6 +168,12 @@ def _is_anonymous_account_address(post, addresses):
 
 def _handlers(units):
     return get_user_model().objects.filter(handled_units__in=[unit for unit in units if unit])
+
+
+def _editors():
+    return get_user_model().objects.with_perm(
+        "cases.moderate_post", include_superusers=False, backend=roles.GROUP_PERMISSIONS
+    )
 
 
 def _supervisor_emails(unit, level):

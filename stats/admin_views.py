@@ -55,6 +55,7 @@ def ranking(request):
             "rate_charts": _rate_charts(period),
             "category_chart": _category_chart(period),
             "channels": figures.by_channel(period),
+            "from_posting": _from_posting(period),
             **header(_("Statistics and ranking"), "table"),
         },
     )
@@ -81,6 +82,17 @@ def _rate_charts(period):
     return [
         (title, charts.rate_chart(labels, [getattr(figures, key) for _day, figures in points]))
         for key, title in RATE_CHARTS
+    ]
+
+
+def _from_posting(period):
+    """[(label, hours)] of the clock as posters see it, from posting; empty without posts."""
+    screening, first_reply = figures.from_posting(period)
+    if screening is None:
+        return []
+    return [
+        (_("Average hours from posting to acceptance (受理时长)"), reports.hours(screening)),
+        (_("Average hours from posting to the first reply"), reports.hours(first_reply)),
     ]
 
 

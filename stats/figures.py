@@ -8,7 +8,7 @@ from functools import reduce
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
@@ -202,6 +202,23 @@ def _by_channel(period):
     order = list(Post.Channel.values)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
     return [(Post.Channel(channel).label, n) for channel, n in ranked]
+
+
+def from_posting(period, now=None):
+    """For the posts received in the period: the average time from posting to acceptance (受理时长) and
+    from posting to the first reply (从提交到首次答复), as timedeltas (None without posts)."""
+    now = now or timezone.now()
+    return _cached("from_posting", period, lambda: _from_posting(period), now)
+
+
+def _from_posting(period):
+    def since_posting(moment):
+        return Avg(ExpressionWrapper(F(moment) - F("created_at"), output_field=DurationField()))
+
+    averages = received_in(period).aggregate(
+        screening=since_posting("accepted_at"), first_reply=since_posting("first_replied_at")
+    )
+    return averages["screening"], averages["first_reply"]
 
 
 def seasons(unit=None, years=5, today=None):

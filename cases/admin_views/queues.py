@@ -19,7 +19,8 @@ POSTS_PER_PAGE = 30
 
 class PostTable(Table):
     def get_row_classname(self, post):
-        return "w-bg-critical-50" if post.is_overdue or post.is_resolution_overdue else ""
+        late = post.is_screening_overdue or post.is_overdue or post.is_resolution_overdue
+        return "w-bg-critical-50" if late else ""
 
 
 class PostTitleColumn(TitleColumn):
@@ -93,6 +94,7 @@ class ScreeningQueue(PostListing):
         CATEGORY,
         Column("requested_unit", label=_("Unit asked for")),
         WaitingColumn("created_at", label=_("Waiting for")),
+        DeadlineColumn("screening_display", _("Screening due"), "is_screening_overdue"),
     ]
 
     def posts(self, user):

@@ -9,6 +9,12 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 class HandlingSettings(BaseGenericSetting):
     """How fast posts must be handled and when they escalate. Kinds may override the deadlines."""
 
+    screening_hours = models.PositiveSmallIntegerField(
+        _("screening due (hours after posting)"),
+        default=8,
+        validators=[MinValueValidator(1)],
+        help_text=_("Past this an unscreened post is marked late and the editors are reminded once."),
+    )
     reply_hours = models.PositiveSmallIntegerField(
         _("reply due (hours after acceptance)"), default=24, validators=[MinValueValidator(1)]
     )
@@ -37,7 +43,10 @@ class HandlingSettings(BaseGenericSetting):
     )
 
     panels = [
-        MultiFieldPanel([FieldPanel("reply_hours"), FieldPanel("resolve_workdays")], heading=_("Deadlines")),
+        MultiFieldPanel(
+            [FieldPanel("screening_hours"), FieldPanel("reply_hours"), FieldPanel("resolve_workdays")],
+            heading=_("Deadlines"),
+        ),
         MultiFieldPanel(
             [FieldPanel("global_escalation_workdays"), FieldPanel("max_transfers")], heading=_("Escalation")
         ),

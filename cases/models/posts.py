@@ -207,6 +207,7 @@ class Post(PostRules, PostTransitions, models.Model):
     transfer_count = models.PositiveSmallIntegerField(_("transfers"), default=0)
     escalation = models.PositiveSmallIntegerField(_("escalation"), choices=Escalation, default=Escalation.NONE)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    screening_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)  # editors told it is late
     reminded_round = models.PositiveSmallIntegerField(default=0, editable=False)  # reply reminder sent for
     is_key_supervision = models.BooleanField(_("key supervision (重点督办)"), default=False)
     merged_into = models.ForeignKey(
@@ -273,6 +274,18 @@ class Post(PostRules, PostTransitions, models.Model):
         if self.status not in self.OPEN:
             return ""
         return clock.describe_due(self.resolution_due_at)
+
+    @property
+    def screening_due_at(self):
+        return clock.screening_due(self.kind, self.created_at) if self.status == self.Status.SUBMITTED else None
+
+    @property
+    def screening_display(self):
+        return clock.describe_due(self.screening_due_at) if self.screening_due_at else ""
+
+    @property
+    def is_screening_overdue(self):
+        return bool(self.screening_due_at and timezone.now() > self.screening_due_at)
 
     @property
     def is_overdue(self):

@@ -13,6 +13,9 @@ class Kind(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    screening_hours = models.PositiveSmallIntegerField(
+        _("screening due (hours)"), null=True, blank=True, help_text=_("Leave blank for the handling rules' default.")
+    )
     reply_hours = models.PositiveSmallIntegerField(
         _("reply due (hours)"), null=True, blank=True, help_text=_("Leave blank for the handling rules' default.")
     )

@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 
 from cases.escalation import tick
 from cases.models import Post
-from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
+from tests.factories import make_accepted_post, make_editor, make_handler, make_kind, make_post, make_unit, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -114,3 +114,16 @@ def test_a_unit_nobody_watches_escalates_straight_to_the_global_supervisors():
     assert (done["escalated to supervisors"], done["escalated to global supervisors"]) == (0, 1)
     assert Post.objects.get(pk=post.pk).escalation == Post.Escalation.GLOBAL
     assert "wall.escalate_unwatched" in actions(post)  # the trail says why it skipped a level
+
+
+def test_editors_hear_once_of_a_post_waiting_past_its_kinds_screening_deadline():
+    repairs = make_kind("报修", "repair")
+    repairs.screening_hours = 2
+    repairs.save()
+    with time_machine.travel(at(2025, 11, 24, 9), tick=False):  # Monday
+        repair, question = make_post(kind=repairs), make_post(kind=make_kind())  # rules' default: 8 hours
+    assert tick_at(at(2025, 11, 24, 10, 30))["editors reminded of late screening"] == 0
+    assert tick_at(at(2025, 11, 24, 11, 30))["editors reminded of late screening"] == 1
+    assert tick_at(at(2025, 11, 24, 17, 30))["editors reminded of late screening"] == 1  # the question now
+    assert tick_at(at(2025, 11, 24, 18))["editors reminded of late screening"] == 0
+    assert actions(repair) == actions(question) == ["wall.remind_screening"]

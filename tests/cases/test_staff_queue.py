@@ -360,7 +360,7 @@ def test_it_counts_posts_awaiting_screening_on_the_dashboard(client):
     response = client.get(ADMIN_HOME)
 
     assert f'href="{SCREENING_URL}"' in response.content.decode()
-    assert _panel_counts(editor) == {"screening_count": 2}
+    assert _panel_counts(editor) == {"screening_count": 2, "screening_late_count": 0}
 
 
 def test_it_counts_unreplied_and_overdue_posts_on_the_dashboard(client):
@@ -377,3 +377,14 @@ def test_it_counts_unreplied_and_overdue_posts_on_the_dashboard(client):
 
     assert f'href="{UNREPLIED_URL}"' in response.content.decode()
     assert _panel_counts(handler) == {"unreplied_count": 2, "overdue_count": 1}
+
+
+def test_the_screening_queue_marks_a_post_waiting_past_its_deadline(client):
+    with _ago(hours=9):  # the rules' default screening deadline is 8 hours
+        late = make_post(title="等了很久的诉求")
+    make_post(title="刚刚提交的诉求")
+    client.force_login(make_editor())
+    content = client.get(SCREENING_URL).content.decode()
+    assert content.count("w-bg-critical-50") == 1
+    assert content.count("data-overdue") == 1
+    assert late.screening_display in content

@@ -156,6 +156,14 @@ def test_it_reminds_the_units_handlers_of_an_overdue_reply(world, robot, post, o
     assert len(robot.texts) == 1
 
 
+def test_it_reminds_the_editors_once_of_a_post_waiting_past_its_screening_deadline(world, on_commit):
+    with on_commit():
+        post = make_post()
+        assert post.remind_screening()
+        assert not post.remind_screening()
+    assert addressees() == ["editor@example.edu"]
+
+
 def test_a_supervisor_urges_the_units_handlers_in_their_own_words(world, robot, post, on_commit):
     with on_commit():
         post.urge(world.global_supervisor, "请今天内答复")
@@ -403,6 +411,7 @@ def test_it_keeps_the_posters_identity_out_of_staff_messages(world, robot, on_co
             contact_phone="13912345678",
             contact_email="contact-x6@example.com",
         )
+        post.remind_screening()
         post.accept(world.editor, world.unit)
         post.remind_reply()
         post.reply(world.handler, "PRIVATE-REPLY-X7", is_public=False)

@@ -6,9 +6,9 @@ import time_machine
 
 from cases.models import Post
 from stats import periods
-from stats.figures import by_category, by_unit, overall, participation
+from stats.figures import by_category, by_unit, from_posting, overall, participation
 from stats.models import StatisticsSettings
-from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_unit
+from tests.factories import make_accepted_post, make_category, make_editor, make_handler, make_post, make_unit
 
 SH = periods.LOCAL
 MONTH = periods.period_of(periods.PeriodKind.MONTH, date(2026, 3, 1))  # March 2026, no holidays to mind
@@ -250,3 +250,19 @@ def test_a_routing_correction_moves_the_post_in_the_figures_and_counts_no_transf
     assert counted == {"网络": 1}
     assert (unit_row(rows, wrong_unit).received, unit_row(rows, right_unit).received) == (0, 1)
     assert unit_row(rows, wrong_unit).transfers == 0
+
+
+def test_it_averages_the_time_from_posting_to_acceptance_and_to_the_first_reply():
+    editor, unit = make_editor(), make_unit()
+    handler = make_handler(unit)
+    with at(2, 9):
+        answered, waiting = make_post(title="已答复"), make_post(title="未答复")
+    with at(2, 11):
+        answered.accept(editor, unit)  # 2 hours after posting
+    with at(2, 14):
+        waiting.accept(editor, unit)  # 5 hours
+    with at(2, 15):
+        answered.reply(handler, "已处理。", is_public=True)  # 6 hours after posting
+    with at(10):
+        screening, first_reply = from_posting(MONTH)
+    assert (screening, first_reply) == (timedelta(hours=3.5), timedelta(hours=6))
