@@ -186,3 +186,8 @@ def test_the_demo_finds_what_students_type_first(demo_output, query, title_says)
         meant = [first, *synonyms_of(first)]
     hits = get_backend().search(query).hits
     assert hits and any(word in hits[0].title for word in meant), [hit.title for hit in hits[:5]]
+
+
+def test_the_demos_staff_have_addresses_for_its_reminders_and_the_poster_none(demo_output):
+    assert User.objects.get(username="editor").email == "editor@example.org"
+    assert User.objects.get(username="student").email == ""
