@@ -8,7 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from cases import roles
-from cases.models import Category, Kind, Post, ReturnVisit, Unit
+from cases.models import CannedReply, Category, Kind, Post, ReturnVisit, Unit
 
 
 class ReplyForm(forms.Form):
@@ -121,13 +121,37 @@ class MergeForm(forms.Form):
         self.fields["into"].queryset = Post.objects.exclude(pk=post.pk).exclude(status__in=closed_to_merges)
 
 
+class CannedReplySelect(forms.Select):
+    """Each option carries its text, which static/js/canned_replies.js puts in the reply box."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-body"] = value.instance.body
+        return option
+
+
 class StaffReplyForm(ReplyForm):
     prefix = "reply"
+    field_order = ["canned", "body"]
     cannot_solve = forms.BooleanField(
         label=_("Cannot be solved now"),
         required=False,
         help_text=_("Say why in the reply; it still counts as a reply."),
     )
+
+    def __init__(self, *args, post=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        canned = CannedReply.for_post(post) if post else CannedReply.objects.none()
+        if canned.exists():
+            self.fields["canned"] = forms.ModelChoiceField(
+                label=_("Start from a canned reply"),
+                queryset=canned,
+                required=False,
+                widget=CannedReplySelect(attrs={"data-canned-replies": ""}),
+                help_text=_("Its text goes into the reply below, to edit before sending."),
+            )
+            self.order_fields(self.field_order)
 
 
 def _other_active_units(post):

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -7,10 +8,11 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from cases import roles
 from cases.admin_forms import UnitForm
-from cases.models import CalendarDay, Category, Kind, Unit
+from cases.models import CalendarDay, CannedReply, Category, Kind, Unit
 
 
 class SettingsIndexView(IndexView):
@@ -111,10 +113,35 @@ class EditorsOnly(BasePermissionPolicy):
         return get_user_model().objects.with_perm("cases.moderate_post", backend=roles.GROUP_PERMISSIONS)
 
 
+# Registered before the viewset is, as Wagtail requires. Editors keep the canned replies, as they
+# keep kinds and categories.
+register_permission_policy(CannedReply, EditorsOnly(CannedReply))
+
+
+class CannedReplyViewSet(ModelViewSet):
+    """常用答复: replies handlers start from, for a unit and a category."""
+
+    model = CannedReply
+    name = "wall_canned_replies"
+    url_prefix = "wall/canned-replies"
+    icon = "comment"
+    menu_label = _("Canned replies")
+    index_view_class = SettingsIndexView
+    form_fields = ["title", "body", "unit", "category"]
+    list_display = ["title", "unit", "category"]
+    list_filter = ["unit", "category"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    def get_permissions_to_register(self):
+        # Access follows cases.moderate_post (EditorsOnly), not these model permissions.
+        return Permission.objects.none()
+
+
 class WallSettingsGroup(ViewSetGroup):
     menu_label = _("Wall settings")
     menu_icon = "cog"
     menu_order = 800
-    items = (KindViewSet, CategoryViewSet, UnitViewSet, CalendarDayViewSet)
+    items = (KindViewSet, CategoryViewSet, UnitViewSet, CalendarDayViewSet, CannedReplyViewSet)
     # Other apps add their settings here (notifications, the search's synonyms) without cases importing them.
     submenu_hook = "register_wall_settings_menu_item"

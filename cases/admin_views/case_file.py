@@ -98,7 +98,7 @@ def _actions(post, user):
         "accept": post.can_accept(user) and _accept_form(post),
         "reject": post.can_reject(user) and RejectForm(),
         "merge": post.can_merge(user) and MergeForm(post=post),
-        "reply": post.can_reply(user) and StaffReplyForm(),
+        "reply": post.can_reply(user) and StaffReplyForm(post=post),
         "close": post.can_close(user),
         "transfer": post.can_transfer(user) and TransferForm(post=post),
         "co_handle": post.can_co_handle(user) and CoHandleForm(post=post),

@@ -1,11 +1,12 @@
 from .handling import CalendarDay, HandlingSettings
 from .posts import Post, PostPhoto, TransitionError
 from .records import AnswerReused, Follow, FollowUp, InternalNote, Rating, Reply, ReturnVisit, Transfer
-from .units import Category, Kind, Unit
+from .units import CannedReply, Category, Kind, Unit
 
 __all__ = [
     "AnswerReused",
     "CalendarDay",
+    "CannedReply",
     "Category",
     "Follow",
     "FollowUp",

@@ -107,3 +107,43 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CannedReply(models.Model):
+    """常用答复: a reply a handler starts from and edits, for a unit and a category (blank: any)."""
+
+    title = models.CharField(_("title"), max_length=50)
+    body = models.TextField(_("reply"), max_length=5000)
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="canned_replies",
+        verbose_name=_("unit"),
+        help_text=_("Blank: offered to every unit."),
+    )
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="canned_replies",
+        verbose_name=_("category"),
+        help_text=_("Blank: offered for every category."),
+    )
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def for_post(cls, post):
+        """The ones that fit the post's unit and category."""
+        unit = models.Q(unit=None) | models.Q(unit=post.unit_id)
+        category = models.Q(category=None) | models.Q(category=post.category_id)
+        return cls.objects.filter(unit, category)

@@ -58,6 +58,7 @@ settings_kinds              -       -     Y     -  -  -  -  -  -    README: edit
 settings_categories         -       -     Y     -  -  -  -  -  -
 settings_units              -       -     Y     -  -  -  -  -  -
 settings_calendar           -       -     Y     -  -  -  -  -  -    README: editors correct the working-day calendar
+settings_canned_replies     -       -     Y     -  -  -  -  -  -    #20.9: editors keep the units' canned replies
 settings_handling           -       -     Y     -  -  -  -  -  -
 settings_statistics         -       -     Y     -  -  -  -  -  -
 notifications               -       -     Y     -  -  -  -  -  -    README: failed messages listed for the editors
@@ -213,6 +214,7 @@ SCREENS = {
     "settings_categories": (_new_post, lambda post: reverse("wall_categories:index"), None),
     "settings_units": (_new_post, lambda post: reverse("wall_units:index"), None),
     "settings_calendar": (_new_post, lambda post: reverse("wall_calendar:index"), None),
+    "settings_canned_replies": (_new_post, lambda post: reverse("wall_canned_replies:index"), None),
     "settings_handling": (
         _new_post,
         lambda post: reverse("wagtailsettings:edit", args=["cases", "handlingsettings"]),
