@@ -56,7 +56,7 @@ MENU = [
     (_("New posts"), "screening", roles.is_editor, "mail", 110),
     (_("Take in a post"), "intake", roles.is_editor, "plus", 115),
     (_("My units' unreplied posts"), "unreplied", roles.handles_any_unit, "time", 120),
-    (_("My units' posts awaiting closure"), "awaiting_closure", roles.handles_any_unit, "tick", 121),
+    (_("My units' posts awaiting closure"), "awaiting_closure", roles.handles_any_unit, "check", 121),
     (_("Overdue in my units"), "overdue", _supervises_units_only, "warning", 125),
     (_("Overdue and escalated posts"), "all_overdue", roles.is_global_supervisor, "warning", 126),
     (_("Key supervision"), "key_supervision", roles.is_global_supervisor, "thumbtack", 127),

@@ -24,7 +24,7 @@ class PostTable(Table):
 
 
 class PostTitleColumn(TitleColumn):
-    """ "#12 Title", linking to the case file, with its co-handling and key-supervision tags."""
+    """The title as "#12 Title", linking to the case file, with its co-handling and key-supervision tags."""
 
     cell_template_name = "cases/admin/title_cell.html"
 
@@ -117,7 +117,7 @@ class AwaitingClosureQueue(PostListing):
 
     is_for = roles.handles_any_unit
     page_title = _("My units' posts awaiting closure")
-    header_icon = "tick"
+    header_icon = "check"
     empty_message = _("Nothing answered waits to be closed.")
     columns = [PostTitleColumn(), UNIT, STATUS, RESOLUTION_DUE]
 

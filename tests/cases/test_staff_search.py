@@ -54,3 +54,10 @@ def test_the_admin_search_box_searches_posts_for_staff_without_page_permissions(
 def test_the_search_is_refused_to_users_who_are_not_staff(client):
     client.force_login(make_user(groups=["信息员"]))
     assert client.get(POSTS_URL, {"q": "热水"}).status_code in (302, 403)
+
+
+def test_the_dashboards_search_box_searches_posts_for_staff(client):
+    client.force_login(make_handler(make_unit()))
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert f'action="{POSTS_URL}"' in dashboard
+    assert "Search all pages" not in dashboard
