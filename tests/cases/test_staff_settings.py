@@ -140,6 +140,7 @@ def test_editors_change_the_handling_rules(client):
     client.force_login(make_editor())
     url = client.get(reverse("wagtailsettings:edit", args=["cases", "handlingsettings"])).url
     data = {
+        "screening_hours": 6,
         "reply_hours": 12,
         "resolve_workdays": 5,
         "global_escalation_workdays": 2,
@@ -148,7 +149,7 @@ def test_editors_change_the_handling_rules(client):
         "digest_hour": 8,
     }
     assert client.post(url, data).status_code == 302
-    assert HandlingSettings.load().reply_hours == 12
+    assert (HandlingSettings.load().screening_hours, HandlingSettings.load().reply_hours) == (6, 12)
 
 
 def test_the_settings_lists_speak_the_staffs_language(client):
