@@ -1,9 +1,13 @@
 """Screening, replying, closing and publishing: one transition per view."""
 
+from functools import partial
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.admin_forms import AcceptForm, MergeForm, PublicTextForm, RejectForm, StaffReplyForm
+from cases.models import Post
 
 from .base import act, get_post_for_user, report_invalid
 
@@ -59,7 +63,14 @@ def reply(request, pk):
         post,
         lambda: post.reply(request.user, data["body"], data["is_public"], cannot_solve=data["cannot_solve"]),
         _("Reply sent."),
+        buttons=[partial(_next_in_queue, request.user)],
     )
+
+
+def _next_in_queue(user, answered):
+    """下一条: the next post of the user's 本单位未回复, soonest deadline first, if any waits."""
+    waiting = Post.objects.handled_by(user).awaiting_reply().exclude(pk=answered.pk).first()
+    return (reverse("cases_admin:post", args=[waiting.pk]), _("Next post")) if waiting else None
 
 
 @require_POST

@@ -26,14 +26,16 @@ def header(title, icon, *trail):
     }
 
 
-def act(request, post, transition, done_message):
-    """Run one transition and go back to the case file, with the outcome as a message."""
+def act(request, post, transition, done_message, buttons=()):
+    """Run one transition and go back to the case file, with the outcome as a message (and buttons,
+    callables of the post giving (url, text) or None, on success)."""
     try:
         transition()
     except TransitionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, done_message)
+        shown = [button(post) for button in buttons]
+        messages.success(request, done_message, buttons=[messages.button(*found) for found in shown if found])
     return redirect("cases_admin:post", pk=post.pk)
 
 

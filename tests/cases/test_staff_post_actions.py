@@ -423,3 +423,18 @@ def test_it_records_the_action_in_the_audit_trail(client):
     post.refresh_from_db()
     history = client.get(reverse("cases_admin:post", args=[post.pk])).context["audit_trail"]
     assert [(entry["who"], entry["data"].get("unit")) for entry in history] == [(editor.username, post.unit.name)]
+
+
+def test_after_a_reply_the_handler_is_offered_the_next_post_of_the_queue(client):
+    editor, unit = make_editor(), make_unit()
+    handler = make_handler(unit)
+    first = make_accepted_post(editor, unit, title="先到的诉求")
+    second = make_accepted_post(editor, unit, title="后到的诉求")
+    client.force_login(handler)
+
+    form = {"reply-body": "已处理。", "reply-is_public": "on"}
+    shown = client.post(reverse("cases_admin:reply", args=[first.pk]), form, follow=True).content.decode()
+    assert f'href="{reverse("cases_admin:post", args=[second.pk])}"' in shown  # 下一条
+
+    last = client.post(reverse("cases_admin:reply", args=[second.pk]), form, follow=True).content.decode()
+    assert f'href="{reverse("cases_admin:post", args=[first.pk])}"' not in last  # answered: nothing next
