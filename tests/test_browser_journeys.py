@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cases.models import AnswerReused, Post
+from cases.models import AnswerReused, CannedReply, Post
 from tests import browser
 from tests.factories import image_bytes, make_category, make_editor, make_handler, make_kind, make_unit, make_user
 
@@ -230,3 +230,38 @@ def test_on_a_phone_the_similar_box_stays_small_and_shows_alike_posts_as_one(wor
 
     phone.locator("#similar summary").click()  # folds away
     assert not items.first.is_visible()
+
+
+def test_a_handlers_day_on_a_phone_canned_reply_next_post_and_the_closure_queue(world, phone):
+    url, unit, editor = world["url"], world["unit"], world["editor"]
+    first = make_accepted_post_for(editor, unit, "二号楼饮水机不出水")
+    second = make_accepted_post_for(editor, unit, "五号楼走廊灯不亮")
+    CannedReply.objects.create(title="已派维修", body="已派维修师傅上门处理，请留意。", unit=unit)
+
+    staff_login(phone, url, world["handler"])
+    assert "2 条诉求待答复" in phone.inner_text("#wall-queues-section")
+    open_case(phone, url, "unreplied", first.title)
+    form, poster = (phone.locator(s).bounding_box() for s in ("form[action$='/reply/']", "#poster-section"))
+    assert form["y"] < poster["y"]  # on a phone the reply form comes before the poster's details
+    phone.select_option("select[name=reply-canned]", label="已派维修")
+    assert phone.input_value("textarea[name=reply-body]") == "已派维修师傅上门处理，请留意。"
+    phone.fill("textarea[name=reply-body]", "已派维修师傅今天下午上门处理。")
+    phone.click("form[action$='/reply/'] button[type=submit]")
+    browser.screenshot(phone, "09-case-file-handler-phone")
+
+    phone.click("text=下一条")
+    assert second.title in phone.inner_text("h1")
+    phone.fill("textarea[name=reply-body]", "已更换灯管。")
+    phone.click("form[action$='/reply/'] button[type=submit]")
+
+    phone.goto(f"{url}/admin/wall/posts/awaiting-closure/")
+    assert first.title in phone.content() and second.title in phone.content()
+    assert [reply.body for reply in first.replies.all()] == ["已派维修师傅今天下午上门处理。"]
+
+
+def make_accepted_post_for(editor, unit, title):
+    post = Post.objects.create(kind=make_kind("报修", "repair"), category=make_category("后勤保障"), title=title)
+    post.body = f"{title}，麻烦尽快处理。"
+    post.save()
+    post.accept(editor, unit)
+    return post
