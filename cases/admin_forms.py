@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.widgets import AdminDateTimeInput
+from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
 from cases import roles
 from cases.models import CannedReply, Category, Kind, Post, ReturnVisit, Unit
@@ -210,6 +210,18 @@ class RoutingForm(forms.Form):
 class NoteForm(forms.Form):
     prefix = "note"
     body = forms.CharField(label=_("Internal note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class KeySupervisionForm(forms.Form):
+    prefix = "key"
+    due = forms.DateField(label=_("Settle by"), required=False, widget=AdminDateInput)
+    instructions = forms.CharField(
+        label=_("Instructions to the unit"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The unit's handlers are sent these with the date."),
+    )
 
 
 class UrgeForm(forms.Form):

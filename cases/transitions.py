@@ -330,12 +330,18 @@ class PostTransitions:
         self._notify("urged", message=message.strip())
 
     @transaction.atomic
-    def set_key_supervision(self, by, on):
+    def set_key_supervision(self, by, on, due=None, instructions=""):
+        """重点督办 on (with an optional date to settle it by and instructions, which the unit is sent)
+        or off."""
         can = self.can_mark_key_supervision if on else self.can_unmark_key_supervision
         self._require(by, self._may_set_key_supervision, can)
         self.is_key_supervision = on
+        self.key_supervision_due = due if on else None
+        self.key_supervision_instructions = instructions.strip() if on else ""
         self.save()
         self._log("wall.key_supervision" if on else "wall.key_supervision_off", by)
+        if on:
+            self._notify("key_supervision", due=due, instructions=self.key_supervision_instructions)
 
     @transaction.atomic
     def record_return_visit(self, by, outcome, note=""):

@@ -43,13 +43,24 @@ EVENT_LABELS = {
     "co_handling": _("Co-handling"),
     "urged": _("Urged by a supervisor"),
     "screening_late": _("Screening overdue"),
+    "key_supervision": _("Key supervision"),
     "digest": _("Daily digest"),
     "followed": _("Followed post updated"),
 }
 POSTER_EVENTS = {"replied", "closed", "rejected", "merged"}
 FOLLOWER_EVENTS = {"replied", "closed"}
 EDITOR_EVENTS = {"screening_late"}
-UNIT_EVENTS = {"routed", "reminder", "escalated", "transferred", "reopened", "rated", "co_handling", "urged"}
+UNIT_EVENTS = {
+    "routed",
+    "reminder",
+    "escalated",
+    "transferred",
+    "reopened",
+    "rated",
+    "co_handling",
+    "urged",
+    "key_supervision",
+}
 
 
 def post_event(post, event, **data):
@@ -226,6 +237,8 @@ def _event_facts(event, data):
         return {"co_units": ", ".join(unit.name for unit in data["units"])}
     if event == "urged":
         return {"message": data["message"]}  # the supervisor's own words
+    if event == "key_supervision":
+        return {"due": data["due"], "instructions": data["instructions"]}
     return {}
 
 

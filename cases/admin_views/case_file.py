@@ -10,6 +10,7 @@ from cases import roles
 from cases.admin_forms import (
     AcceptForm,
     CoHandleForm,
+    KeySupervisionForm,
     MergeForm,
     NoteForm,
     PublicTextForm,
@@ -106,7 +107,7 @@ def _actions(post, user):
         "correct_routing": post.can_correct_routing(user) and _routing_form(post),
         "urge": post.can_urge(user) and UrgeForm(),
         "unmark_key_supervision": post.can_unmark_key_supervision(user),
-        "mark_key_supervision": post.can_mark_key_supervision(user),
+        "mark_key_supervision": post.can_mark_key_supervision(user) and KeySupervisionForm(),
         "note": post.can_note(user) and NoteForm(),
         "return_visit": post.can_record_return_visit(user) and ReturnVisitForm(),
         "publish": post.can_publish(user),

@@ -8,6 +8,7 @@ from wagtail.admin import messages
 
 from cases.admin_forms import (
     CoHandleForm,
+    KeySupervisionForm,
     NoteForm,
     ReassignForm,
     ReturnVisitForm,
@@ -115,7 +116,16 @@ def urge(request, pk):
 @require_POST
 def mark_key_supervision(request, pk):
     post = get_post_for_user(request, pk)
-    return act(request, post, lambda: post.set_key_supervision(request.user, True), _("Marked for key supervision."))
+    form = KeySupervisionForm(request.POST)
+    if not form.is_valid():
+        return report_invalid(request, post, form)
+    due, instructions = form.cleaned_data["due"], form.cleaned_data["instructions"]
+    return act(
+        request,
+        post,
+        lambda: post.set_key_supervision(request.user, True, due, instructions),
+        _("Marked for key supervision."),
+    )
 
 
 @require_POST

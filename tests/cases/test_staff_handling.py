@@ -494,3 +494,14 @@ def test_it_refuses_return_visits_to_a_handler(client, editor, units):
 
     _assert_refused(response)
     assert Post.objects.get(pk=post.pk).status == Post.Status.CLOSED
+
+
+def test_key_supervision_carries_a_date_and_instructions_the_units_handler_reads(client, editor, units):
+    post = make_accepted_post(editor, units[0])
+    client.force_login(_global_supervisor())
+    _post(client, "mark_key_supervision", post, {"key-due": "2026-03-20", "key-instructions": "本周内办结并反馈"})
+
+    client.force_login(make_handler(units[0]))
+    case_file = client.get(reverse("cases_admin:post", args=[post.pk])).content.decode()
+    assert "本周内办结并反馈" in case_file
+    assert Post.objects.get(pk=post.pk).key_supervision_due.isoformat() == "2026-03-20"

@@ -4,7 +4,7 @@ digest goes out once a day; staff messages never carry the poster's identity."""
 
 import json
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from smtplib import SMTPServerDisconnected
@@ -162,6 +162,15 @@ def test_it_reminds_the_editors_once_of_a_post_waiting_past_its_screening_deadli
         assert post.remind_screening()
         assert not post.remind_screening()
     assert addressees() == ["editor@example.edu"]
+
+
+def test_key_supervision_tells_the_unit_its_date_and_instructions(world, robot, post, on_commit):
+    with on_commit():
+        post.set_key_supervision(world.global_supervisor, True, date(2025, 3, 14), "本周五前办结并书面反馈")
+
+    assert addressees() == ["handler@example.edu"]
+    assert "本周五前办结并书面反馈" in mail.outbox[0].body and "2025" in mail.outbox[0].body
+    assert len(robot.texts) == 1
 
 
 def test_a_supervisor_urges_the_units_handlers_in_their_own_words(world, robot, post, on_commit):
@@ -422,6 +431,7 @@ def test_it_keeps_the_posters_identity_out_of_staff_messages(world, robot, on_co
         post.escalate(Post.Escalation.SUPERVISORS)
         post.escalate(Post.Escalation.GLOBAL)
         post.urge(world.global_supervisor, "请尽快处理")
+        post.set_key_supervision(world.global_supervisor, True, instructions="本周内办结")
         post.reply(world.other_handler, "已处理。", is_public=True)
         post.reopen("REOPEN-REASON-Y2")
         notify.send_daily_digests()
