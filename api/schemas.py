@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from django.utils.translation import gettext as _
@@ -89,6 +89,7 @@ class TrackedReplyOut(Schema):
     body: str
     is_public: bool
     cannot_solve: bool
+    solve_by: date | None = Field(description="With cannot_solve: the date the unit plans to solve it by.")
     round: int
     replied_at: datetime
 
@@ -152,6 +153,9 @@ class ReplyIn(In):
     body: str = Field(min_length=1, max_length=5000)
     is_public: bool = True
     cannot_solve: bool = False
+    solve_by: date | None = Field(
+        None, description="Required with cannot_solve: the date the unit plans to solve it by."
+    )
 
 
 class ReplyOut(Schema):

@@ -39,6 +39,7 @@ def tracked_post_out(request, post):
                 "body": reply.body,
                 "is_public": reply.is_public,
                 "cannot_solve": reply.cannot_solve,
+                "solve_by": reply.solve_by,
                 "round": reply.round,
                 "replied_at": reply.created_at,
             }

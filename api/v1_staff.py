@@ -59,5 +59,7 @@ def reply(request, post_id: Id, data: ReplyIn):
     user = _staff_user(request)
     check_write(request, calling_client(request))
     post = get_object_or_404(Post.objects.visible_to(user), pk=post_id)
-    answer = post.reply(user, data.body, is_public=data.is_public, cannot_solve=data.cannot_solve)
+    answer = post.reply(
+        user, data.body, is_public=data.is_public, cannot_solve=data.cannot_solve, solve_by=data.solve_by
+    )
     return Status(201, {"id": answer.pk, "post_id": post.pk, "status": post.status, "is_public": answer.is_public})

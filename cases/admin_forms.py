@@ -139,6 +139,12 @@ class StaffReplyForm(ReplyForm):
         required=False,
         help_text=_("Say why in the reply; it still counts as a reply."),
     )
+    solve_by = forms.DateField(
+        label=_("Planned solution date"),
+        required=False,
+        widget=AdminDateInput,
+        help_text=_("Needed with “cannot be solved now”: the unit is reminded on that day."),
+    )
 
     def __init__(self, *args, post=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,6 +158,12 @@ class StaffReplyForm(ReplyForm):
                 help_text=_("Its text goes into the reply below, to edit before sending."),
             )
             self.order_fields(self.field_order)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cannot_solve") and not data.get("solve_by"):
+            self.add_error("solve_by", _("Give the date by which the unit plans to solve it."))
+        return data
 
 
 def _other_active_units(post):

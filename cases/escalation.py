@@ -26,6 +26,8 @@ def tick():
         done["editors reminded of late screening"] += post.remind_screening()
     for post in _late_replies(now):
         done["reminded"] += post.remind_reply()
+    for post in Post.objects.hold_due(timezone.localdate(now)):
+        done["reminded of a planned solution date"] += post.remind_hold()
     for post in Post.objects.resolution_overdue(now).filter(escalation=Post.Escalation.NONE).select_related("unit"):
         if post.unit and post.unit.supervisors.exists():
             done["escalated to supervisors"] += post.escalate(Post.Escalation.SUPERVISORS)

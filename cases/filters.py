@@ -1,12 +1,11 @@
 """Filters of the staff's list of all posts (全部诉求), as Wagtail's own listings filter."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from cases.models import Category, Kind, Post, Reply, Unit
+from cases.models import Category, Kind, Post, Unit
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
@@ -47,9 +46,8 @@ class PostFilterSet(WagtailFilterSet):
         return posts.filter(is_key_supervision=value == "true")
 
     def filter_cannot_solve(self, posts, name, value):
-        # The mark of the current round's replies: a reopened post's later round has moved on.
-        marked = Exists(Reply.objects.filter(post=OuterRef("pk"), round=OuterRef("round"), cannot_solve=True))
-        return posts.filter(marked) if value == "true" else posts.exclude(marked)
+        # On hold (挂账): the unit's last reply said so; a reopened post's later round has moved on.
+        return posts.filter(on_hold=value == "true")
 
 
 class EscalationFilterSet(WagtailFilterSet):

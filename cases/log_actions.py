@@ -33,6 +33,7 @@ ACTIONS = {
     "wall.return_visit": (_("Return visit"), _("Return visit recorded")),
     "wall.remind_screening": (_("Reminder"), _("Screening overdue: editors reminded")),
     "wall.remind": (_("Reminder"), _("Reply overdue: unit reminded")),
+    "wall.remind_hold": (_("Reminder"), _("Planned solution date reached: unit reminded")),
     "wall.escalate": (_("Escalation"), _("Overdue: escalated")),
     "wall.escalate_unwatched": (
         _("Escalation"),

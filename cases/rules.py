@@ -43,8 +43,14 @@ class PostRules:
         return self._handled_unit(user) is not None
 
     def can_close(self, user):
-        """The lead unit closes a replied post, or an editor does; a co-handling unit does not."""
-        return self.status == self.Status.REPLIED and self._may_close(user)
+        """The lead unit closes a replied post, or an editor does; a co-handling unit does not. A post
+        on hold ("cannot be solved now") is closed only after the unit's reply that solves it."""
+        return self.status == self.Status.REPLIED and not self.on_hold and self._may_close(user)
+
+    def _why_not_close(self):
+        if self.status == self.Status.REPLIED and self.on_hold:
+            return _("The unit cannot solve this yet: it is closed after the reply that solves it.")
+        return self._state_refusal()
 
     def _may_close(self, user):
         return roles.handles(user, self.unit) or roles.is_editor(user)

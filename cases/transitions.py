@@ -20,7 +20,7 @@ from cases.models.records import ReturnVisit, Transfer
 from cases.signals import case_changed, case_event
 
 # What the rules of cases.rules read that a transition may change under another's feet.
-RULED_FIELDS = ("status", "round", "unit_id", "on_wall", "is_key_supervision")
+RULED_FIELDS = ("status", "round", "unit_id", "on_wall", "is_key_supervision", "on_hold")
 NOT_ALLOWED = _("You may not do this to this post.")
 
 
@@ -113,16 +113,20 @@ class PostTransitions:
         self._notify("rejected")
 
     @transaction.atomic
-    def reply(self, by, body, is_public, cannot_solve=False):
-        """A reply from the lead unit or a co-handling unit. "Cannot solve now" still counts as a reply.
+    def reply(self, by, body, is_public, cannot_solve=False, solve_by=None):
+        """A reply from the lead unit or a co-handling unit.
 
         Only the lead unit's reply answers the post (已答复, its first response in the 三率): a
         co-handling unit's reply is its contribution, shown and sent like any reply, while the post
-        still waits for the lead unit's.
+        still waits for the lead unit's. "Cannot be solved now" (with the reason in the reply and the
+        date the unit plans to solve it by) still answers the post, and puts it on hold (挂账) until
+        the unit's next reply: a held post cannot be closed, so it is answered but not completed.
         """
         self._require(by, self._may_reply, self.can_reply)
         if not body.strip():
             raise TransitionError(_("The reply is empty."))
+        if cannot_solve:
+            self._check_planned_date(solve_by)
         now = timezone.now()
         reply = self.replies.create(
             round=self.round,
@@ -131,20 +135,30 @@ class PostTransitions:
             body=body.strip(),
             is_public=is_public,
             cannot_solve=cannot_solve,
+            solve_by=solve_by if cannot_solve else None,
             created_at=now,
         )
         if reply.unit_id == self.unit_id:
             self.status = self.Status.REPLIED
             self.first_replied_at = self.first_replied_at or now
+            self.on_hold, self.solve_by, self.hold_reminded_at = cannot_solve, reply.solve_by, None
             self.save()
-        self._log("wall.reply", by, reply=reply.pk, public=is_public, cannot_solve=cannot_solve)
+        planned = {"solve_by": str(reply.solve_by)} if cannot_solve else {}
+        self._log("wall.reply", by, reply=reply.pk, public=is_public, cannot_solve=cannot_solve, **planned)
         self._notify("replied", reply=reply)
         self._sync_wall()
         return reply
 
+    @staticmethod
+    def _check_planned_date(solve_by):
+        if not solve_by:
+            raise TransitionError(_("Give the date by which the unit plans to solve it."))
+        if solve_by < timezone.localdate():
+            raise TransitionError(_("The planned solution date has passed; give a date from today on."))
+
     @transaction.atomic
     def close(self, by):
-        self._require(by, self._may_close, self.can_close)
+        self._require(by, self._may_close, self.can_close, self._why_not_close)
         self.status = self.Status.CLOSED
         self.closed_at = timezone.now()
         self.save()
@@ -169,6 +183,7 @@ class PostTransitions:
         self.status = self.Status.REOPENED
         self.round += 1
         self.closed_at = None
+        self.on_hold, self.solve_by = False, None  # the new round's reply decides again
         self._restart_clock(now)
         self.save()
         self._log(action, by, reason=reason)
@@ -364,6 +379,15 @@ class PostTransitions:
             return False
         self._log("wall.remind_screening", None)
         self._notify("screening_late")
+        return True
+
+    def remind_hold(self):
+        """Tell the unit, once, that the date it planned to solve this held post by has come."""
+        claimed = type(self).objects.filter(pk=self.pk, on_hold=True, hold_reminded_at=None)
+        if not claimed.update(hold_reminded_at=timezone.now()):
+            return False
+        self._log("wall.remind_hold", None, solve_by=str(self.solve_by))
+        self._notify("hold_due", solve_by=self.solve_by)
         return True
 
     def remind_reply(self):

@@ -57,6 +57,7 @@ MENU = [
     (_("Take in a post"), "intake", roles.is_editor, "plus", 115),
     (_("My units' unreplied posts"), "unreplied", roles.handles_any_unit, "time", 120),
     (_("My units' posts awaiting closure"), "awaiting_closure", roles.handles_any_unit, "check", 121),
+    (_("My units' posts on hold"), "on_hold", roles.handles_any_unit, "date", 122),
     (_("Overdue in my units"), "overdue", _supervises_units_only, "warning", 125),
     (_("Overdue and escalated posts"), "all_overdue", roles.is_global_supervisor, "warning", 126),
     (_("Key supervision"), "key_supervision", roles.is_global_supervisor, "thumbtack", 127),
@@ -84,6 +85,9 @@ class WallQueuesPanel(Component):
                 "screening_late_count",
                 "unreplied_count",
                 "overdue_count",
+                "on_hold_count",
+                "on_hold_due_count",
+                "unit_key_supervision_count",
                 "supervised_overdue_count",
                 "all_overdue_count",
                 "key_supervision_count",
@@ -97,6 +101,11 @@ class WallQueuesPanel(Component):
             unreplied = Post.objects.handled_by(user).awaiting_reply()
             context["unreplied_count"] = unreplied.count()
             context["overdue_count"] = unreplied.filter(reply_due_at__lt=timezone.now()).count()
+            led = Post.objects.handled_by(user).filter(co_handling=False)
+            held = led.open().filter(on_hold=True)
+            context["on_hold_count"] = held.count()
+            context["on_hold_due_count"] = held.filter(solve_by__lte=timezone.localdate()).count()
+            context["unit_key_supervision_count"] = Post.objects.visible_to(user).key_supervision().count()
         if roles.is_global_supervisor(user):
             context["all_overdue_count"] = Post.objects.for_global_supervisors().count()
             context["key_supervision_count"] = Post.objects.key_supervision().count()

@@ -33,6 +33,7 @@ EVENT_LABELS = {
     "routed": _("New post for the unit"),
     "replied": _("Reply to the poster"),
     "reminder": _("Reply overdue"),
+    "hold_due": _("Planned solution date reached"),
     "escalated": _("Escalated"),
     "transferred": _("Transferred"),
     "reopened": _("Reopened"),
@@ -53,6 +54,7 @@ EDITOR_EVENTS = {"screening_late"}
 UNIT_EVENTS = {
     "routed",
     "reminder",
+    "hold_due",
     "escalated",
     "transferred",
     "reopened",
@@ -239,6 +241,8 @@ def _event_facts(event, data):
         return {"message": data["message"]}  # the supervisor's own words
     if event == "key_supervision":
         return {"due": data["due"], "instructions": data["instructions"]}
+    if event == "hold_due":
+        return {"solve_by": data["solve_by"]}
     return {}
 
 

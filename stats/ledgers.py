@@ -17,6 +17,7 @@ from wagtail.admin.ui.tables import Column
 from cases import roles
 from cases.admin_views.base import LIST_RELATED, header
 from cases.admin_views.queues import (
+    ON_HOLD_COLUMNS,
     POSTS_PER_PAGE,
     REPLY_DUE,
     RESOLUTION_DUE,
@@ -36,6 +37,7 @@ class Ledger:
     name: str
     title: str
     select: callable  # PostQuerySet -> PostQuerySet
+    columns: tuple = ()  # shown after the common ones
 
 
 LEDGERS = {
@@ -45,6 +47,12 @@ LEDGERS = {
         Ledger("overdue", gettext_lazy("Overdue posts"), lambda posts: posts.overdue()),
         Ledger("key-supervision", gettext_lazy("Key supervision posts"), lambda posts: posts.key_supervision()),
         Ledger("reopened", gettext_lazy("Reopened posts"), lambda posts: posts.reopened()),
+        Ledger(
+            "on-hold",
+            gettext_lazy("Cannot be solved now (挂账)"),
+            lambda posts: posts.on_hold(),
+            tuple(ON_HOLD_COLUMNS),
+        ),
         # 月汇编台账: choose a unit and a month; the CSV holds each post's timeline and outcome.
         Ledger("compiled", gettext_lazy("Compiled ledger"), lambda posts: posts),
     ]
@@ -65,6 +73,8 @@ CSV_HEADINGS = [
     gettext_lazy("Closed at"),
     gettext_lazy("Transfers"),
     gettext_lazy("Ratings (attitude/speed/result)"),
+    gettext_lazy("Cannot be solved now: planned solution date"),
+    gettext_lazy("Why it cannot be solved now"),
 ]
 
 
@@ -78,7 +88,7 @@ def _ledger_posts(request, name):
     posts = Post.objects.in_ledgers_of(user)
     units = Unit.objects.all() if roles.reads_every_units_ledgers(user) else user.supervised_units.all()
     form = LedgerForm(request.GET or None, units=units)
-    selected = LEDGERS[name].select(form.filter(posts))
+    selected = LEDGERS[name].select(form.filter(posts)).with_hold_reason()
     selected = selected.select_related(*LIST_RELATED).prefetch_related(
         "co_units", "transfers__from_unit", "transfers__to_unit", Prefetch("ratings", Rating.objects.order_by("round"))
     )
@@ -90,7 +100,7 @@ def _units(post):
     return " + ".join(part for part in [str(post.unit or "—"), co_units] if part)
 
 
-def _table(page):
+def _table(page, ledger):
     columns = [
         PostTitleColumn(),  # every reader of a ledger may open the case files it lists
         Column("units", label=_("Unit"), accessor=_units),
@@ -98,6 +108,7 @@ def _table(page):
         DateTimeColumn("accepted_at", label=_("Accepted at")),
         REPLY_DUE,
         RESOLUTION_DUE,
+        *ledger.columns,
     ]
     return PostTable(columns, page)
 
@@ -115,7 +126,7 @@ def ledger(request, name="unfinished"):
             "ledgers": LEDGERS.values(),
             "current": LEDGERS[name],
             "posts": page,
-            "table": _table(page),
+            "table": _table(page, LEDGERS[name]),
             "count": paginator.count,
             "elided_page_range": paginator.get_elided_page_range(page.number),
             "query": request.GET.urlencode(),
@@ -149,7 +160,15 @@ def _csv_row(post):
         _when(post.closed_at),
         transfers,
         ratings,
+        _hold_date(post),
+        post.hold_reason if post.on_hold else "",
     ]
+
+
+def _hold_date(post):
+    if not post.on_hold:
+        return ""
+    return post.solve_by.isoformat() if post.solve_by else _("Not set")
 
 
 def ledger_csv(request, name):

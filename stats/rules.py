@@ -8,7 +8,8 @@
 - 响应率：在答复时限内首次答复的诉求 / 受理量。尚未答复且答复时限未到的诉求暂不计入分母
   （既非按时也非超时）；超过时限仍未答复的计为未按时。答复时限以诉求当前的时限为准：转办后接收单位
   重新计时；重办后首次答复时间不变，所以重办不改变响应率。
-- 办结率：目前已办结的诉求 / 受理量；按时办结率：在办结时限内办结的诉求 / 受理量。
+- 办结率：目前已办结的诉求 / 受理量；按时办结率：在办结时限内办结的诉求 / 受理量。答复“暂无法解决”
+  （挂账，须写明原因和计划解决日期）算作答复，计入响应率；单位解决后再次答复才能办结，在此之前不算办结。
 - 满意率：结果评分不低于满意阈值（默认 4 分，可在“统计规则”中设置）的评价 / 评价数。
   每一轮答复的评价各算一次；评价归入被评诉求所在的统计期间和单位。另给出态度、速度、结果的平均分。
 - 平均与第 90 百分位首次答复用时：从受理到首次答复，只计已答复的诉求；第 90 百分位向上取两位有效数字
@@ -43,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stats.models import StatisticsSettings
 
-RULES_VERSION = 4  # bump when a rule above changes, so no cached figure survives it
+RULES_VERSION = 5  # bump when a rule above changes, so no cached figure survives it
 
 # The rules above, as the pages show them (Chinese in the zh_Hans catalog).
 DEFINITIONS = [
@@ -70,7 +71,12 @@ DEFINITIONS = [
     ),
     (
         _("Completion rate"),
-        _("Posts closed now / posts received; on time: closed within the resolution deadline / posts received."),
+        _(
+            "Posts closed now / posts received; on time: closed within the resolution deadline / posts received. "
+            "A reply that the problem cannot be solved now (with the reason and a planned date) answers the post "
+            "and counts for the response rate, but the post is closed, and completed, only after the unit's reply "
+            "that solves it."
+        ),
     ),
     (
         _("Satisfaction rate"),

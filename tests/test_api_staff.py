@@ -66,6 +66,18 @@ def test_a_handler_replies_publicly_or_privately(client, units):
     assert units["mine"].status == Post.Status.REPLIED
 
 
+def test_a_cannot_solve_reply_needs_a_planned_date_and_puts_the_post_on_hold(client, units):
+    client.force_login(units["handler"])
+    response = _reply(client, units["mine"], cannot_solve=True)
+    assert response.status_code == 409 and response.json()["detail"]
+    assert not units["mine"].replies.exists()
+
+    response = _reply(client, units["mine"], cannot_solve=True, solve_by="2099-09-01")
+    assert response.status_code == 201
+    units["mine"].refresh_from_db()
+    assert units["mine"].on_hold and units["mine"].solve_by.isoformat() == "2099-09-01"
+
+
 def test_a_handler_cannot_reply_to_another_units_post(client, units):
     client.force_login(units["handler"])
     assert _reply(client, units["theirs"]).status_code == 404  # not even shown to exist

@@ -129,6 +129,12 @@ PRIVATE_REPLIES = [
     "您好，补充说明：维修人员的联系电话已通过短信发给您，上门前会提前联系。",
 ]
 
+# "Cannot be solved now" (暂无法解决): the reason, told privately to the poster; the post is then on hold (挂账).
+HOLD_REPLIES = [
+    "您好，经现场核实，该问题需要更换整段管线，须列入下一年度维修预算，目前暂无法解决。我们已登记，计划在假期施工，届时另行通知。",
+    "您好，此事涉及多个部门和校外单位协调，短期内暂无法解决。我们会持续跟进，计划解决日期到时再向您答复进展。",
+]
+
 # Second-round answers, after the poster reopened the post.
 SECOND_REPLIES = [
     "您好，收到您的再次反馈后，我们安排专人到现场复查。之前的处理确有不到位之处，现已彻底解决，感谢您的监督。",

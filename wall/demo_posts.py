@@ -298,6 +298,23 @@ class DemoPosts:
 
     # -- the wall ----------------------------------------------------------------------------------
 
+    def hold_some(self, posts):
+        """Two answered posts the unit cannot solve yet (挂账): one due today, one in three weeks."""
+        answered = [post for post in posts if post.status == Post.Status.REPLIED][:2]
+        today = timezone.localdate(self.now)
+        for post, reason, days in zip(answered, demo_data.HOLD_REPLIES, (0, 21), strict=False):
+            post.refresh_from_db()  # its history was backdated in the database
+            handler = self.handlers[post.unit][0]
+            reply = post.reply(
+                handler, reason, is_public=False, cannot_solve=True, solve_by=today + timedelta(days=days)
+            )
+            # Said between the unit's first answer and now, like the rest of the backdated history.
+            at = reply.created_at - (reply.created_at - post.first_replied_at) / 2
+            type(reply).objects.filter(pk=reply.pk).update(created_at=at)
+            entries = ModelLogEntry.objects.filter(content_type=self.post_type, object_id=str(post.pk))
+            entries.filter(pk=entries.latest("pk").pk).update(timestamp=at)
+            Post.objects.filter(pk=post.pk).update(updated_at=at)
+
     def publish_most(self, posts):
         published = 0
         for post in posts:

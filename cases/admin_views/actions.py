@@ -61,7 +61,9 @@ def reply(request, pk):
     return act(
         request,
         post,
-        lambda: post.reply(request.user, data["body"], data["is_public"], cannot_solve=data["cannot_solve"]),
+        lambda: post.reply(
+            request.user, data["body"], data["is_public"], cannot_solve=data["cannot_solve"], solve_by=data["solve_by"]
+        ),
         _("Reply sent."),
         buttons=[partial(_next_in_queue, request.user)],
     )

@@ -4,6 +4,7 @@ Wagtail's own listings (its table, columns, filters and pagination)."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, StatusTagColumn, Table, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
@@ -45,6 +46,12 @@ class DeadlineColumn(Column):
         return super().get_cell_context_data(post, parent_context) | {"overdue": getattr(post, self.is_overdue)}
 
 
+class PlannedDateColumn(Column):
+    """The date a held post (暂无法解决) is planned to be solved by, marked once it has come."""
+
+    cell_template_name = "cases/admin/planned_date_cell.html"
+
+
 class WaitingColumn(Column):
     cell_template_name = "cases/admin/waiting_cell.html"
 
@@ -58,6 +65,14 @@ UNIT = Column("unit", label=_("Unit"))
 CATEGORY = Column("category", label=_("Category"))
 REPLY_DUE = DeadlineColumn("due_display", _("Reply due"), "is_overdue")
 RESOLUTION_DUE = DeadlineColumn("resolution_display", _("Resolution due"), "is_resolution_overdue")
+ON_HOLD_COLUMNS = [
+    PlannedDateColumn("solve_by", label=_("Planned solution date")),
+    Column(
+        "hold_reason",
+        label=_("Why it cannot be solved now"),
+        accessor=lambda post: Truncator(post.hold_reason or "").chars(60),
+    ),
+]
 
 
 class PostListing(BaseListingView):
@@ -126,6 +141,19 @@ class AwaitingClosureQueue(PostListing):
         return replied.order_by("resolution_due_at", "pk")
 
 
+class OnHoldQueue(PostListing):
+    """挂账: posts the lead unit answered "cannot be solved now", with the reason and the planned date."""
+
+    is_for = roles.handles_any_unit
+    page_title = _("My units' posts on hold")
+    header_icon = "date"
+    empty_message = _("No post of your units is on hold.")
+    columns = [PostTitleColumn(), UNIT, *ON_HOLD_COLUMNS]
+
+    def posts(self, user):
+        return Post.objects.handled_by(user).filter(co_handling=False).on_hold().with_hold_reason()
+
+
 class SupervisionList(PostListing):
     header_icon = "warning"
     columns = [
@@ -165,13 +193,15 @@ class AllOverdueQueue(SupervisionList):
 
 
 class KeySupervisionQueue(SupervisionList):
-    is_for = roles.is_global_supervisor
+    """重点督办: every one for the global supervisors; the posts within reach for other staff."""
+
+    is_for = roles.is_staff_member
     page_title = _("Key supervision")
     header_icon = "thumbtack"
     empty_message = _("No open post is under key supervision.")
 
     def posts(self, user):
-        return Post.objects.key_supervision()
+        return Post.objects.visible_to(user).key_supervision()
 
 
 class AllPosts(PostListing):

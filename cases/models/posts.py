@@ -3,7 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +91,20 @@ class PostQuerySet(models.QuerySet):
         (by escalation, or by a transfer refused past the limit), soonest resolution due first."""
         late = self.overdue(now).values("pk")
         return self.open().filter(Q(pk__in=late) | Q(escalation=Post.Escalation.GLOBAL))
+
+    def on_hold(self):
+        """挂账: open posts the lead unit answered "cannot be solved now", soonest planned date first."""
+        return self.open().filter(on_hold=True).order_by("solve_by", "pk")
+
+    def with_hold_reason(self):
+        """hold_reason: the text of the lead unit's last "cannot be solved now" reply of the current round."""
+        marked = Reply.objects.filter(post=OuterRef("pk"), round=OuterRef("round"), unit=OuterRef("unit"))
+        last = marked.filter(cannot_solve=True).order_by("-created_at", "-pk").values("body")[:1]
+        return self.annotate(hold_reason=Subquery(last))
+
+    def hold_due(self, today):
+        """On hold, planned for today or earlier, the unit not yet reminded of it."""
+        return self.open().filter(on_hold=True, solve_by__lte=today, hold_reminded_at=None)
 
     def reopened(self):
         """Posts reopened at least once (an unsatisfied rating or return visit), whatever their state now."""
@@ -212,6 +226,10 @@ class Post(PostRules, PostTransitions, models.Model):
     is_key_supervision = models.BooleanField(_("key supervision (重点督办)"), default=False)
     key_supervision_due = models.DateField(_("key supervision: settle by"), null=True, blank=True)
     key_supervision_instructions = models.TextField(_("key supervision: instructions"), blank=True)
+    # 挂账: the lead unit answered "cannot be solved now" and plans to solve it by solve_by.
+    on_hold = models.BooleanField(_("cannot be solved now (挂账)"), default=False)
+    solve_by = models.DateField(_("planned solution date"), null=True, blank=True)
+    hold_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)  # unit told the date came
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -292,6 +310,10 @@ class Post(PostRules, PostTransitions, models.Model):
     @property
     def is_overdue(self):
         return bool(self.status in self.AWAITING_REPLY and self.reply_due_at and timezone.now() > self.reply_due_at)
+
+    @property
+    def is_hold_due(self):
+        return bool(self.on_hold and self.solve_by and timezone.localdate() >= self.solve_by)
 
     @property
     def is_resolution_overdue(self):

@@ -25,6 +25,7 @@ class Reply(models.Model):
     cannot_solve = models.BooleanField(
         _("cannot be solved now"), default=False, help_text=_("Say why in the reply; it still counts as a reply.")
     )
+    solve_by = models.DateField(_("planned solution date"), null=True, blank=True)
     created_at = models.DateTimeField(_("replied at"), default=timezone.now)
 
     class Meta:

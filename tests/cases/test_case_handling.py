@@ -134,7 +134,10 @@ def test_outsiders_cannot_ask_for_co_handling_or_note(editor, units):
 def test_cannot_solve_now_still_counts_as_a_reply(editor, units):
     logistics = units[0]
     post = make_accepted_post(editor, logistics)
-    reply = post.reply(make_handler(logistics), "需要明年预算，暂时无法解决", is_public=True, cannot_solve=True)
+    planned = timezone.localdate() + timedelta(days=90)
+    reply = post.reply(
+        make_handler(logistics), "需要明年预算，暂时无法解决", is_public=True, cannot_solve=True, solve_by=planned
+    )
     post.refresh_from_db()
     assert reply.cannot_solve and post.status == Post.Status.REPLIED and post.first_replied_at
 

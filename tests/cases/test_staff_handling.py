@@ -238,7 +238,12 @@ def test_it_lets_a_co_units_handler_reply_that_it_cannot_be_solved_now(client, e
     post, _lead, co_handler = _co_handled(editor, logistics, security)
     client.force_login(co_handler)
 
-    response = _post(client, "reply", post, {"reply-body": "需要明年预算", "reply-cannot_solve": "on"})
+    response = _post(
+        client,
+        "reply",
+        post,
+        {"reply-body": "需要明年预算", "reply-cannot_solve": "on", "reply-solve_by": "2099-09-01"},
+    )
 
     _assert_back_on_the_post(response, post, "success")
     reply = post.replies.get()

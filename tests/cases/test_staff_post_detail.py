@@ -467,7 +467,7 @@ def test_it_marks_replies_that_cannot_solve_the_problem_now(client):
     unit = make_unit()
     handler = make_handler(unit)
     post = make_accepted_post(make_editor(), unit)
-    post.reply(handler, "需要明年预算", is_public=True, cannot_solve=True)
+    post.reply(handler, "需要明年预算", is_public=True, cannot_solve=True, solve_by=timezone.localdate())
     client.force_login(handler)
 
     assert _zh("Cannot be solved now") in _section(client.get(_url(post)), "replies")

@@ -253,9 +253,9 @@ def test_it_filters_posts_by_kind_category_date_deadline_escalation_supervision_
     late = make_accepted_post(editor, unit)
     Post.objects.filter(pk=late.pk).update(reply_due_at=timezone.now() - timedelta(hours=1), escalation=2)
     stuck = make_accepted_post(editor, unit, is_key_supervision=True)
-    stuck.reply(handler, "需要明年预算", is_public=False, cannot_solve=True)
-    client.force_login(editor)
     today = timezone.localdate()
+    stuck.reply(handler, "需要明年预算", is_public=False, cannot_solve=True, solve_by=today)
+    client.force_login(editor)
 
     def found(**query):
         return sorted(_post_links(client.get(POSTS_URL, query)))
@@ -376,7 +376,13 @@ def test_it_counts_unreplied_and_overdue_posts_on_the_dashboard(client):
     response = client.get(ADMIN_HOME)
 
     assert f'href="{UNREPLIED_URL}"' in response.content.decode()
-    assert _panel_counts(handler) == {"unreplied_count": 2, "overdue_count": 1}
+    assert _panel_counts(handler) == {
+        "unreplied_count": 2,
+        "overdue_count": 1,
+        "on_hold_count": 0,
+        "on_hold_due_count": 0,
+        "unit_key_supervision_count": 0,
+    }
 
 
 def test_the_screening_queue_marks_a_post_waiting_past_its_deadline(client):

@@ -142,11 +142,22 @@ def test_it_lists_open_posts_under_key_supervision(client, editor):
     assert _post_links(response) == [marked.pk]
 
 
-@pytest.mark.parametrize("url", [ALL_OVERDUE_URL, KEY_SUPERVISION_URL])
-def test_it_refuses_the_global_lists_to_a_plain_supervisor(client, url):
+def test_it_lists_a_units_handlers_and_supervisor_only_their_posts_under_key_supervision(client, editor):
+    unit, other = make_unit(), make_unit()
+    theirs = make_accepted_post(editor, unit, is_key_supervision=True)
+    make_accepted_post(editor, other, is_key_supervision=True)
+    handler = make_handler(unit)
+
+    for user in (handler, _supervisor(unit)):
+        client.force_login(user)
+        assert _post_links(client.get(KEY_SUPERVISION_URL)) == [theirs.pk]
+    assert _panel_counts(handler)["unit_key_supervision_count"] == 1
+
+
+def test_it_refuses_the_global_overdue_list_to_a_plain_supervisor(client):
     client.force_login(_supervisor(make_unit()))
 
-    response = client.get(url)
+    response = client.get(ALL_OVERDUE_URL)
 
     assert response.status_code == 302
     assert response.url == ADMIN_HOME

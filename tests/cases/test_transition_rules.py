@@ -76,11 +76,12 @@ SITUATIONS = {
     "closed_on_the_wall_under_key_supervision": {"status": S.CLOSED, "on_wall": True, "key": True},
     "accepted_on_the_wall_its_page_withdrawn": {"status": S.ACCEPTED, "on_wall": True, "page_live": False},
     "accepted_kept_off_the_wall": {"status": S.ACCEPTED, "wants_public": False},
+    "replied_cannot_be_solved_now": {"status": S.REPLIED, "on_hold": True},
 }
 UNROUTED = {S.SUBMITTED, S.REJECTED}
 
 
-def _make(world, status, routed=False, on_wall=False, page_live=True, key=False, wants_public=True):
+def _make(world, status, routed=False, on_wall=False, page_live=True, key=False, wants_public=True, on_hold=False):
     """A post of unit A co-handled by B, built directly in the state asked for."""
     now = timezone.now()
     routed = routed or status not in UNROUTED
@@ -89,6 +90,7 @@ def _make(world, status, routed=False, on_wall=False, page_live=True, key=False,
         unit=world["lead"] if routed else None,
         wants_public=wants_public,
         is_key_supervision=key,
+        on_hold=on_hold,
         accepted_at=now if status not in UNROUTED else None,
         reply_due_at=now + timedelta(days=1),
         resolution_due_at=now + timedelta(days=7),

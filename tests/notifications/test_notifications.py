@@ -433,6 +433,10 @@ def test_it_keeps_the_posters_identity_out_of_staff_messages(world, robot, on_co
         post.urge(world.global_supervisor, "请尽快处理")
         post.set_key_supervision(world.global_supervisor, True, instructions="本周内办结")
         post.reply(world.other_handler, "已处理。", is_public=True)
+        post.reply(
+            world.other_handler, "暂无法解决。", is_public=True, cannot_solve=True, solve_by=timezone.localdate()
+        )
+        post.remind_hold()
         post.reopen("REOPEN-REASON-Y2")
         notify.send_daily_digests()
 

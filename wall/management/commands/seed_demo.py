@@ -48,6 +48,7 @@ class Command(BaseCommand):
         users = ensure_users(units)
         demo = DemoPosts(SEED, timezone.now(), kinds, categories, units, users)
         posts = demo.create_all()
+        demo.hold_some(posts)
         published = demo.publish_most(posts)
         history_rewritten.send(sender=None)  # the demo's history was backdated past the models' signals
         # Addresses only now: the backdated history's messages would be news of nothing, while the
