@@ -111,6 +111,9 @@ class TrackedPostOut(Schema):
     status_label: str
     reject_reason: str
     posted_at: datetime
+    promised_reply_at: datetime | None = Field(
+        description="预计答复时间: promised from posting until the first reply; null once answered or closed."
+    )
     on_wall_url: str | None
     replies: list[TrackedReplyOut]
     follow_ups: list[FollowUpOut]

@@ -32,6 +32,7 @@ def tracked_post_out(request, post):
         "status_label": post.get_status_display(),
         "reject_reason": post.reject_reason,
         "posted_at": post.created_at,
+        "promised_reply_at": post.promised_reply_at,
         "on_wall_url": page_url,
         "replies": [
             {

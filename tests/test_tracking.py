@@ -1,10 +1,18 @@
 """The poster's tracking page: unguessable link, short code, replies incl. private, follow-up, rate, reopen."""
 
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Post
 from tests.factories import make_editor, make_handler, make_post, make_replied_post, make_unit, make_user
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -101,3 +109,33 @@ def test_my_posts_lists_only_my_own(client):
 
 def test_my_posts_needs_login(client):
     assert client.get(reverse("wall:my_posts")).status_code == 302
+
+
+def test_the_poster_is_promised_a_reply_time_from_the_moment_of_posting(client):
+    posted = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
+    # The default rules: screened within 8 hours, answered within 24 hours of that.
+    with time_machine.travel(posted, tick=False):
+        post = make_post()
+        for name in ("wall:thanks", "wall:track"):
+            assert "2026-03-03 18:00" in _promise_text(client, track_url(post, name))
+    unit = make_unit()
+    with time_machine.travel(posted + timedelta(days=2), tick=False):  # screened late: the promise holds
+        post.accept(make_editor(), unit)
+        assert post.reply_due_at > posted + timedelta(days=2)
+        text = _promise_text(client, track_url(post))
+        assert "2026-03-03 18:00" in text and "督办" in text  # and the page says it has passed
+        handler = make_handler(unit)
+        post.reply(handler, "已处理", is_public=True)
+        assert _promise_text(client, track_url(post)) is None
+        assert client.get(f"/api/v1/track/{post.tracking_token}").json()["promised_reply_at"] is None
+        post.rate(1, 1, 1, "没有解决")  # reopens: the new round's deadline
+        post.refresh_from_db()
+        assert timezone.localtime(post.reply_due_at).strftime("%Y-%m-%d %H:%M") in _promise_text(
+            client, track_url(post)
+        )
+
+
+def _promise_text(client, url):
+    content = client.get(url).content.decode()
+    match = re.search(r"<[^>]*data-promised-reply[^>]*>(.*?)</", content, re.S)
+    return match.group(1) if match else None

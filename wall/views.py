@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError, transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -107,7 +108,13 @@ def _recent_post(request, digest):
 
 def thanks(request, token):
     post = _get_post_for_token(token)
-    return render(request, "wall/thanks.html", {"post": post})
+    return render(request, "wall/thanks.html", {"post": post, **_promise(post)})
+
+
+def _promise(post):
+    """预计答复时间 and whether it has passed without an answer."""
+    promised = post.promised_reply_at
+    return {"promised_reply_at": promised, "promise_passed": bool(promised and promised < timezone.now())}
 
 
 def track_lookup(request):
@@ -136,6 +143,7 @@ def _track_context(post, **forms):
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "merged_into_url": _merged_into_url(post),
+        **_promise(post),
     }
 
 

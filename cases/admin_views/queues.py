@@ -64,6 +64,7 @@ STATUS = StatusTagColumn("get_status_display", label=_("Status"), primary=True)
 UNIT = Column("unit", label=_("Unit"))
 CATEGORY = Column("category", label=_("Category"))
 REPLY_DUE = DeadlineColumn("due_display", _("Reply due"), "is_overdue")
+AGE = WaitingColumn("created_at", label=_("Since posting"))  # the post's overall age, whatever its unit's clock
 RESOLUTION_DUE = DeadlineColumn("resolution_display", _("Resolution due"), "is_resolution_overdue")
 ON_HOLD_COLUMNS = [
     PlannedDateColumn("solve_by", label=_("Planned solution date")),
@@ -121,7 +122,7 @@ class UnrepliedQueue(PostListing):
     page_title = _("My units' unreplied posts")
     header_icon = "time"
     empty_message = _("Nothing waits for a reply: your units' queue is clear.")
-    columns = [PostTitleColumn(), UNIT, STATUS, REPLY_DUE, RESOLUTION_DUE]
+    columns = [PostTitleColumn(), UNIT, STATUS, AGE, REPLY_DUE, RESOLUTION_DUE]
 
     def posts(self, user):
         return Post.objects.handled_by(user).awaiting_reply()
@@ -134,7 +135,7 @@ class AwaitingClosureQueue(PostListing):
     page_title = _("My units' posts awaiting closure")
     header_icon = "check"
     empty_message = _("Nothing answered waits to be closed.")
-    columns = [PostTitleColumn(), UNIT, STATUS, RESOLUTION_DUE]
+    columns = [PostTitleColumn(), UNIT, STATUS, AGE, RESOLUTION_DUE]
 
     def posts(self, user):
         replied = Post.objects.handled_by(user).filter(status=Post.Status.REPLIED, co_handling=False)
@@ -148,7 +149,7 @@ class OnHoldQueue(PostListing):
     page_title = _("My units' posts on hold")
     header_icon = "date"
     empty_message = _("No post of your units is on hold.")
-    columns = [PostTitleColumn(), UNIT, *ON_HOLD_COLUMNS]
+    columns = [PostTitleColumn(), UNIT, AGE, *ON_HOLD_COLUMNS]
 
     def posts(self, user):
         return Post.objects.handled_by(user).filter(co_handling=False).on_hold().with_hold_reason()
@@ -161,6 +162,7 @@ class SupervisionList(PostListing):
         UNIT,
         STATUS,
         Column("get_escalation_display", label=_("Escalation")),
+        AGE,
         REPLY_DUE,
         RESOLUTION_DUE,
     ]

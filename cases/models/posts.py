@@ -304,6 +304,18 @@ class Post(PostRules, PostTransitions, models.Model):
         return clock.describe_due(self.screening_due_at) if self.screening_due_at else ""
 
     @property
+    def promised_reply_at(self):
+        """预计答复时间: what the poster is promised from the moment of posting (the screening deadline,
+        then the kind's reply time) until the first answer, and after a reopening the new round's
+        deadline. The unit's own deadline runs from acceptance: a late screening is the office's delay,
+        not the poster's, so the promise does not move with it."""
+        if self.status == self.Status.REOPENED:
+            return self.reply_due_at  # the new round's, from the reopening
+        if self.status not in {self.Status.SUBMITTED, self.Status.ACCEPTED} or self.first_replied_at:
+            return None
+        return clock.reply_due(self.kind, clock.screening_due(self.kind, self.created_at))
+
+    @property
     def is_screening_overdue(self):
         return bool(self.screening_due_at and timezone.now() > self.screening_due_at)
 

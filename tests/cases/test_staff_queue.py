@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -394,3 +395,19 @@ def test_the_screening_queue_marks_a_post_waiting_past_its_deadline(client):
     assert content.count("w-bg-critical-50") == 1
     assert content.count("data-overdue") == 1
     assert late.screening_display in content
+
+
+def test_the_queue_and_the_case_file_show_the_posts_age_since_posting_after_a_transfer(client):
+    editor, first, second = make_editor(), make_unit(), make_unit()
+    with _ago(days=3, hours=2):
+        post = make_accepted_post(editor, first)
+    post.transfer(make_handler(first), second, "属于另一单位")  # the receiving unit's clock starts now
+    handler = make_handler(second)
+    client.force_login(handler)
+
+    queue = client.get(UNREPLIED_URL).content.decode()
+    case_file = client.get(reverse("cases_admin:post", args=[post.pk])).content.decode()
+
+    three_days = re.compile(r"3\s日，2\s小时")  # Django's timesince, in Chinese
+    assert "距提交" in queue and three_days.search(queue)
+    assert three_days.search(re.search(r"<dd data-age>(.*?)</dd>", case_file, re.S).group(1))
