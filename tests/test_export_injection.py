@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -29,7 +29,8 @@ def at(month, day, hour=10):
 def hostile():
     """A unit, a co-handling unit and a category named like formulas, and posts titled like formulas.
 
-    Each post is unfinished, overdue, under key supervision and reopened, so every ledger lists it.
+    Each post is unfinished, overdue, under key supervision, reopened and on hold (its reason a formula
+    too), so every ledger lists it.
     """
     unit, co_unit = make_unit(HOSTILE_UNIT), make_unit("@co")
     category = make_category("-分类")
@@ -42,6 +43,7 @@ def hostile():
             post.reply(handler, "已处理", is_public=True)
             post.rate(1, 1, 1)
             post.set_key_supervision(supervisor, True)
+            post.reply(handler, "=1+1 暂无法解决", is_public=True, cannot_solve=True, solve_by=date(2026, 6, 1))
     return unit
 
 

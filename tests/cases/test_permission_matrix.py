@@ -14,6 +14,7 @@ is allowed when its effect is there afterwards and refused when it is not.
 """
 
 import itertools
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -42,7 +43,9 @@ awaiting_closure_lists_it   -       -     -     Y  -  -  -  -  -
 overdue                     -       -     -     -  -  Y  Y  Y  -    supervisors: overdue posts of the units they watch
 overdue_lists_it            -       -     -     -  -  Y  -  -  -    (a global supervisor has the list of all instead)
 all_overdue_lists_it        -       -     -     -  -  -  -  Y  -    a global supervisor: everything, for all units
-key_supervision_lists_it    -       -     -     -  -  -  -  Y  -    global supervisors mark key supervision items
+key_supervision_lists_it    -       -     Y     Y  -  Y  -  Y  -    #20.8: global supervisors all; staff their units'
+on_hold                     -       -     -     Y  Y  -  -  -  -    #20.7: 挂账, each handler's own units
+on_hold_lists_it            -       -     -     Y  -  -  -  -  -
 case_file                   -       -     Y     Y  -  Y  -  Y  Y    #20.10: leaders read every case file
 case_file_shows_contact     -       -     Y     -  -  -  -  -  -    only editors see contact details
 repair_shows_contact        -       -     Y     Y  -  -  -  -  -    #20.4: and the unit's handlers for some kinds
@@ -155,6 +158,12 @@ def _key_supervised(post):
     return post
 
 
+def _held(world):
+    post = _new_post(world)
+    post.reply(world["users"]["hA"], "需要明年预算", is_public=True, cannot_solve=True, solve_by=date(2099, 9, 1))
+    return post
+
+
 def _with_photo(post):
     post.add_photo(SimpleUploadedFile("p.jpg", image_bytes()))
     return post
@@ -195,6 +204,8 @@ SCREENS = {
     "overdue_lists_it": (lambda w: _overdue(_new_post(w)), admin("overdue"), LISTS_TITLE),
     "all_overdue_lists_it": (lambda w: _overdue(_new_post(w)), admin("all_overdue"), LISTS_TITLE),
     "key_supervision_lists_it": (lambda w: _key_supervised(_new_post(w)), admin("key_supervision"), LISTS_TITLE),
+    "on_hold": (_new_post, admin("on_hold"), None),
+    "on_hold_lists_it": (_held, admin("on_hold"), LISTS_TITLE),
     "case_file": (_new_post, case("post"), None),
     "case_file_shows_contact": (_new_post, case("post"), CONTACT_PHONE),
     "repair_shows_contact": (lambda w: _new_post(w, kind=_repairs()), case("post"), CONTACT_PHONE),
