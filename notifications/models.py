@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,3 +58,25 @@ class Notification(models.Model):
         if self.post is None:
             return self.body
         return self.body.replace(self.post.tracking_token, "…").replace(self.post.tracking_code, "…")
+
+
+class InboxMessage(models.Model):
+    """我的消息: a staff member's copy of a message in the admin's own inbox, beside the e-mail and the
+    group robot, whether or not they have an e-mail address. Read when they open it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
+    event = models.CharField(_("event"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    post = models.ForeignKey("cases.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("received at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("inbox message")
+        verbose_name_plural = _("inbox messages")
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.subject

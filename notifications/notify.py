@@ -26,7 +26,7 @@ from cases.models import HandlingSettings, Post, Unit
 from cases.signals import case_event, ticked
 from notifications import delivery
 from notifications.delivery import send_after_commit
-from notifications.models import Notification
+from notifications.models import InboxMessage, Notification
 from wall.projection import is_public
 
 EVENT_LABELS = {
@@ -73,8 +73,8 @@ def post_event(post, event, **data):
     if event not in POSTER_EVENTS | UNIT_EVENTS | EDITOR_EVENTS:
         raise ValueError(f"Unknown notification event {event!r}")
     followers = _tell_followers(post, event, data) if event in FOLLOWER_EVENTS else []
-    emails, webhooks = _recipients(post, event, data)
-    if not emails and not webhooks:
+    staff, emails, webhooks = _recipients(post, event, data)
+    if not staff and not emails and not webhooks:
         return followers
     with translation.override(settings.LANGUAGE_CODE):
         if event in POSTER_EVENTS:
@@ -98,6 +98,9 @@ def post_event(post, event, **data):
         for recipient in recipients
     )
     send_after_commit(notifications)
+    InboxMessage.objects.bulk_create(
+        InboxMessage(user=user, event=event, subject=subject, body=body, post=post) for user in staff
+    )
     return notifications + followers
 
 
@@ -156,16 +159,20 @@ def send_daily_digests(now=None):
 
 
 def _recipients(post, event, data):
-    """(email addresses, group robot URLs) that hear of event."""
+    """(staff users, e-mail addresses, group robot URLs) that hear of event. Staff hear of it in their
+    admin inbox too, e-mail address or not."""
     if event in POSTER_EVENTS:
         address = _poster_address(post)
-        return ([address] if address else []), []
-    if event in EDITOR_EVENTS:
-        return _emails(_editors()), []
+        return [], ([address] if address else []), []
     units = data["units"] if event == "co_handling" else [post.unit]
-    if event == "escalated":
-        return _supervisor_emails(post.unit, data["level"]), _webhooks(units)
-    return _emails(_handlers(units)), _webhooks(units)
+    if event in EDITOR_EVENTS:
+        staff, units = _editors(), []
+    elif event == "escalated":
+        staff = _supervisors(post.unit, data["level"])
+    else:
+        staff = _handlers(units)
+    staff = list(staff.filter(is_active=True).distinct())
+    return staff, sorted({user.email for user in staff if user.email}), _webhooks(units)
 
 
 def _poster_address(post):
@@ -189,16 +196,13 @@ def _editors():
     )
 
 
-def _supervisor_emails(unit, level):
-    if level == Post.Escalation.SUPERVISORS:
-        addresses = _emails(unit.supervisors.all())
-        # With no supervisor of its own to reach, the overdue post still needs someone to chase it.
-        if addresses:
-            return addresses
-    users = get_user_model().objects.with_perm(
+def _supervisors(unit, level):
+    if level == Post.Escalation.SUPERVISORS and unit.supervisors.filter(is_active=True).exists():
+        return unit.supervisors.all()
+    # With no supervisor of its own to reach, the overdue post still needs someone to chase it.
+    return get_user_model().objects.with_perm(
         "cases.supervise_all", include_superusers=False, backend=roles.GROUP_PERMISSIONS
     )
-    return _emails(users)
 
 
 def _emails(users):
