@@ -1,15 +1,21 @@
 """Posting: anonymous with captcha, real-name when logged in, photos cleaned, errors explained."""
 
 import io
+import re
+from datetime import timedelta
 from pathlib import Path
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from cases.models import Post
 from tests.factories import image_bytes, image_upload, make_category, make_kind, make_post, make_user
+from wall.models import PendingPhoto
 
 
 def form_data(**overrides):
@@ -141,3 +147,47 @@ def test_the_clean_up_keeps_photos_of_posts_and_new_files(settings):
     call_command("remove_orphan_photos", "--grace-minutes", "0", verbosity=0)
     assert not stray.exists()
     assert list(Path(settings.MEDIA_ROOT).rglob("*.jpg")) == [kept]
+
+
+def _kept_keys(response):
+    return re.findall(r'name="keep_photo" value="([^"]+)" checked', response.content.decode())
+
+
+def test_photos_survive_a_mistyped_captcha_and_go_with_the_post(client, settings, django_capture_on_commit_callbacks):
+    photos = [image_upload("a.jpg"), image_upload("b.jpg")]
+    response = submit(client, captcha_1="WRONG", photos=photos)
+
+    keys = _kept_keys(response)
+    assert len(keys) == 2 and not Post.objects.exists()
+    thumbnail = client.get(reverse("wall:pending_photo", args=[keys[0]]))
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+    assert Client().get(reverse("wall:pending_photo", args=[keys[0]])).status_code == 404  # another browser
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, keep_photo=keys[1:])  # one unticked, nothing chosen again
+    post = Post.objects.get()
+    assert response.status_code == 302 and post.photos.count() == 1
+    assert not PendingPhoto.objects.exists()
+    assert sorted(Path(settings.MEDIA_ROOT).rglob("*.jpg")) == [
+        Path(settings.MEDIA_ROOT) / post.photos.get().image.name
+    ]
+
+
+def test_kept_photos_count_towards_the_limit_and_are_nobody_elses(client, settings):
+    settings.ECHOWALL_MAX_PHOTOS = 2
+    keys = _kept_keys(submit(client, captcha_1="WRONG", photos=[image_upload("a.jpg")]))
+    response = submit(client, keep_photo=keys, photos=[image_upload("b.jpg"), image_upload("c.jpg")])
+    assert response.context["form"].errors["photos"] and not Post.objects.exists()
+
+    other = Client()
+    other.post(reverse("wall:submit"), form_data(keep_photo=keys))  # a key this browser never had
+    assert Post.objects.get().photos.count() == 0
+
+
+def test_the_clean_up_removes_kept_photos_nobody_came_back_for(client, settings):
+    _kept_keys(submit(client, captcha_1="WRONG", photos=[image_upload("a.jpg")]))
+    call_command("remove_orphan_photos", "--grace-minutes", "0", verbosity=0)
+    assert PendingPhoto.objects.count() == 1  # the poster may still come back
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        call_command("remove_orphan_photos", "--grace-minutes", "0", verbosity=0)
+    assert not PendingPhoto.objects.exists() and not list(Path(settings.MEDIA_ROOT).rglob("*.jpg"))

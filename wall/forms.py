@@ -2,6 +2,7 @@ from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -69,9 +70,10 @@ class PostForm(forms.ModelForm):
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.kept = list(kept)  # PendingPhotos from an earlier try (wall.pending_photos)
         self.fields["kind"].queryset = Kind.objects.all()
         self.fields["kind"].empty_label = None
         self.fields["category"].queryset = Category.objects.all()
@@ -94,6 +96,17 @@ class PostForm(forms.ModelForm):
         if self.needs_campus_login:
             self.fields["is_anonymous"].initial = True
 
+    def clean(self):
+        data = super().clean()
+        count = len(self.kept) + len(data.get("photos") or [])
+        if count > settings.ECHOWALL_MAX_PHOTOS:
+            self.add_error(
+                "photos",
+                _("At most %(max)d photos, please; you chose %(count)d.")
+                % {"max": settings.ECHOWALL_MAX_PHOTOS, "count": count},
+            )
+        return data
+
     def clean_is_anonymous(self):
         anonymous = self.cleaned_data["is_anonymous"]
         if not anonymous and self.needs_campus_login:
@@ -109,6 +122,8 @@ class PostForm(forms.ModelForm):
             post.is_anonymous = True
         if commit:
             post.save()
+            for kept in self.kept:
+                post.photos.create(image=ContentFile(kept.image.read(), name="photo.jpg"))
             for photo in self.cleaned_data["photos"]:
                 post.photos.create(image=photo)  # already cleaned by PhotosField
         return post

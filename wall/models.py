@@ -1,6 +1,10 @@
+import secrets
+import uuid
+
 from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel
@@ -136,3 +140,20 @@ class WallPostReply(Orderable):
     replied_at = models.DateTimeField(_("replied at"))
 
     panels = [FieldPanel("unit_name", read_only=True), FieldPanel("body", read_only=True)]
+
+
+def pending_upload_to(instance, filename):
+    return f"pending/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+class PendingPhoto(models.Model):
+    """A photo sent with a post form that came back with an error (a mistyped captcha, a missing
+    field): kept, cleaned already, for the same browser's next try instead of lost. Only that
+    browser's session knows its key; `remove_orphan_photos` deletes what nobody came back for."""
+
+    key = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe, editable=False)
+    image = models.ImageField(upload_to=pending_upload_to)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.key

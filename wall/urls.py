@@ -35,5 +35,6 @@ urlpatterns = [
     path("follow/<id:page_id>/", views.follow, name="follow"),
     path("answered/<id:page_id>/", views.answer_reused, name="answer_reused"),
     path("photos/<id:pk>/", views.photo, name="photo"),
+    path("post/new/photos/<slug:key>/", views.pending_photo, name="pending_photo"),
     path("language/<str:code>/", views.switch_language, name="language"),
 ]

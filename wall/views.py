@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import ratelimit
 from cases.models import AnswerReused, Follow, Kind, Post, PostPhoto, TransitionError
 from cases.params import parse_slug, parse_text
-from wall import busy
+from wall import busy, pending_photos
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
 from wall.projection import is_photo_public, is_public
 
@@ -57,11 +57,18 @@ def switch_language(request, code):
 
 def submit(request):
     kind = Kind.objects.filter(slug=parse_slug(request.GET.get("kind", ""))).first()
-    form = PostForm(request.POST or None, request.FILES or None, user=request.user, initial={"kind": kind})
+    form = PostForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"kind": kind},
+        kept=pending_photos.kept(request),
+    )
     if request.method == "POST":
         try:
             if form.is_valid():
                 return _store(request, form)
+            pending_photos.keep_new(request, form)  # the photos stay for the next try
         except OperationalError as error:
             if not busy.is_busy(error):
                 raise
@@ -72,6 +79,10 @@ def submit(request):
             context = {"form": form, "busy": True, "photos_dropped": bool(request.FILES)}
             return busy.mark_retryable(render(request, "wall/submit.html", context, status=503))
     return render(request, "wall/submit.html", {"form": form})
+
+
+def pending_photo(request, key):
+    return pending_photos.serve(request, key)
 
 
 def _store(request, form):
@@ -89,6 +100,7 @@ def _store(request, form):
         return render(request, "wall/submit.html", {"form": form}, status=429)
     with transaction.atomic():
         post = form.save()
+        pending_photos.forget(request)
     request.session["last_post"] = {"digest": digest, "token": post.tracking_token, "at": time.time()}
     return redirect("wall:thanks", token=post.tracking_token)
 
