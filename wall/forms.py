@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.identity import may_post_real_name
 from cases.models import Category, Kind, Post, Unit
 from cases.photos import clean_photo
+from wall.captcha import ReadableCaptchaInput
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -86,7 +87,17 @@ class PostForm(forms.ModelForm):
                 "Seen only by the editors and, for %(kinds)s, by the unit that handles it, to call you back."
             ) % {"kinds": shared}
         if not user.is_authenticated:
-            self.fields["captcha"] = CaptchaField(label=_("Characters in the picture"))
+            self.fields["captcha"] = CaptchaField(
+                widget=ReadableCaptchaInput(),
+                label=_("Captcha"),
+                help_text=_(
+                    "Type the characters in the picture; upper or lower case does not matter. Hard to read? "
+                    "Ask for another picture, or listen to the characters."
+                ),
+                error_messages={
+                    "invalid": _("The captcha was not right. Please type the characters of the new picture.")
+                },
+            )
             self.fields["is_anonymous"].initial = True
             self.fields["is_anonymous"].disabled = True
             self.fields["is_anonymous"].help_text = _("Not logged in: your post is anonymous.")

@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -184,8 +185,15 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "xlsx"]
 
-CAPTCHA_IMAGE_SIZE = (120, 40)
-CAPTCHA_FONT_SIZE = 30
+# django-simple-captcha, made readable (#17.2): a larger picture of four characters nobody confuses,
+# barely rotated; a new picture on request (its JSON refresh view, static/js/captcha.js); and spoken
+# aloud by Debian's flite for those who cannot see it (the audio link shows only where flite is).
+CAPTCHA_IMAGE_SIZE = (200, 64)
+CAPTCHA_FONT_SIZE = 44
+CAPTCHA_LETTER_ROTATION = (-10, 10)
+CAPTCHA_LENGTH = 4
+CAPTCHA_CHALLENGE_FUNCT = "wall.captcha.readable_challenge"
+CAPTCHA_FLITE_PATH = env_str("ECHOWALL_FLITE_PATH", shutil.which("flite") or "") or None
 
 ECHOWALL_MAX_PHOTOS = 6
 ECHOWALL_MAX_PHOTO_BYTES = 10 * 1024 * 1024
