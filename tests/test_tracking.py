@@ -139,3 +139,15 @@ def _promise_text(client, url):
     content = client.get(url).content.decode()
     match = re.search(r"<[^>]*data-promised-reply[^>]*>(.*?)</", content, re.S)
     return match.group(1) if match else None
+
+
+def test_the_rating_scale_is_labelled_and_warns_before_and_after_a_reopening_score(client, replied_post):
+    content = client.get(track_url(replied_post)).content.decode()
+    assert "很不满意" in content and "很满意" in content
+    warning = re.search(r"<p [^>]*data-reopen-warning[^>]*>(.*?)</p>", content, re.S).group(1)
+    assert "2 分" in warning and "后勤管理处" in warning  # the default: a result of 2 or less reopens
+
+    response = client.post(track_url(replied_post, "wall:rate"), {"attitude": 3, "speed": 3, "result": 2}, follow=True)
+
+    assert "退回后勤管理处重新办理" in response.content.decode()
+    assert Post.objects.get(pk=replied_post.pk).status == Post.Status.REOPENED

@@ -140,7 +140,13 @@ class PostForm(forms.ModelForm):
         return post
 
 
-SCORES = [(n, str(n)) for n in range(5, 0, -1)]
+SCORES = [
+    (5, _("5 · very satisfied")),
+    (4, _("4 · satisfied")),
+    (3, _("3 · so-so")),
+    (2, _("2 · dissatisfied")),
+    (1, _("1 · very dissatisfied")),
+]
 
 
 class RatingForm(forms.Form):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import ratelimit
-from cases.models import AnswerReused, Follow, Kind, Post, PostPhoto, TransitionError
+from cases.models import AnswerReused, Follow, HandlingSettings, Kind, Post, PostPhoto, TransitionError
 from cases.params import parse_slug, parse_text
 from wall import busy, pending_photos
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
@@ -155,6 +155,7 @@ def _track_context(post, **forms):
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "merged_into_url": _merged_into_url(post),
+        "reopen_at_or_below": HandlingSettings.load().reopen_at_or_below,
         **_promise(post),
     }
 
@@ -174,11 +175,11 @@ def _poster_action(request, token, form_class, form_name, act, done_message):
         return render(request, "wall/track.html", _track_context(post, **{form_name: form}), status=429)
     if form.is_valid():
         try:
-            act(post, form.cleaned_data)
+            said = act(post, form.cleaned_data)
         except TransitionError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, done_message)
+            messages.success(request, said or done_message)
             return redirect("wall:track", token=token)
     context = _track_context(post, **{form_name: form})
     return render(request, "wall/track.html", context, status=400)
@@ -196,6 +197,11 @@ def follow_up(request, token):
 def rate(request, token):
     def act(post, data):
         post.rate(data["attitude"], data["speed"], data["result"], data["comment"])
+        if post.status == Post.Status.REOPENED:
+            return _("Thank you. With that result your post goes back to %(unit)s to be handled again.") % {
+                "unit": post.unit.name
+            }
+        return None
 
     return _poster_action(request, token, RatingForm, "rating_form", act, _("Thank you for your rating."))
 
