@@ -1,5 +1,8 @@
 """The public wall: home page, listing with filters, post pages and sitemap (search: search/test_page)."""
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -115,3 +118,25 @@ def test_the_switcher_stays_on_this_site_and_knows_its_languages(client):
     assert response["Location"] == "/"
     client.get(reverse("wall:language", args=["xx"]), {"next": "/"})
     assert "最新答复" in client.get("/").content.decode()  # an unknown language changes nothing
+
+
+def test_the_sitemap_names_the_sites_address_and_no_page_that_only_redirects(client, people, settings):
+    post = published(people)
+    xml = client.get("/sitemap.xml").content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", xml)
+    assert f"{settings.WAGTAILADMIN_BASE_URL}{post.page.url}" in locations
+    assert not [url for url in locations if "localhost" in url]
+    for url in locations:
+        assert client.get(urlsplit(url).path).status_code == 200, url
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_private_paths(client, settings):
+    robots = client.get("/robots.txt").content.decode()
+    assert f"Sitemap: {settings.WAGTAILADMIN_BASE_URL}/sitemap.xml" in robots
+    for path in ("/track/", "/admin/", "/api/"):
+        assert f"Disallow: {path}" in robots
+
+
+def test_the_home_page_title_names_the_site_once(client):
+    title = re.search(r"<title>(.*?)</title>", client.get("/").content.decode()).group(1)
+    assert title == "回音壁"

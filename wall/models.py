@@ -79,6 +79,9 @@ class WallYearPage(Page):
     def serve(self, request, *args, **kwargs):
         return redirect(self.get_parent().url)
 
+    def get_sitemap_urls(self, request=None):
+        return []  # it only redirects to the wall; its posts are listed on their own
+
 
 class WallPostPage(Page):
     """The public projection of one case, built by wall.publishing from wall.projection.

@@ -37,4 +37,5 @@ urlpatterns = [
     path("photos/<id:pk>/", views.photo, name="photo"),
     path("post/new/photos/<slug:key>/", views.pending_photo, name="pending_photo"),
     path("language/<str:code>/", views.switch_language, name="language"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError, transaction
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Site
 
 from accounts import ratelimit
 from cases.models import AnswerReused, Follow, HandlingSettings, Kind, Post, PostPhoto, TransitionError
@@ -278,3 +279,15 @@ def _may_see_private_photo(request, photo):
     if not user.is_authenticated:
         return False
     return post.poster_id == user.pk or Post.objects.visible_to(user).filter(pk=post.pk).exists()
+
+
+# Crawlers: the wall and its answers, not the posters' own pages, the staff's or the API.
+ROBOTS_DISALLOW = ["/track/", "/my/", "/post/new/", "/admin/", "/api/", "/open311/", "/captcha/", "/language/"]
+
+
+def robots_txt(request):
+    site = Site.find_for_request(request)
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    if site:
+        lines.append(f"Sitemap: {site.root_url}/sitemap.xml")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
@@ -18,14 +21,19 @@ class Command(BaseCommand):
             # Wagtail's placeholder welcome page occupies the slug we want.
             Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
             home = root.add_child(instance=HomePage(title="回音壁", slug="home", intro="接诉即办 · 有问必答"))
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="回音壁")
-        elif site.root_page_id != home.pk:
-            site.root_page = home
-            site.save()
+        site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True, site_name="回音壁")
+        site.root_page = home
+        if site.hostname in ("", "localhost"):  # Wagtail's placeholder: the sitemap and links would name it
+            site.hostname, site.port = _public_host()
+        site.save()
         if not WallIndexPage.objects.exists():
             home.add_child(instance=WallIndexPage(title="回音壁", slug="wall", intro="公开的诉求与答复"))
         ensure_groups()
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS("Site, wall and role groups are in place."))
+
+
+def _public_host():
+    """(host, port) of WAGTAILADMIN_BASE_URL, the address the site is reached at."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return address.hostname or "localhost", address.port or (443 if address.scheme == "https" else 80)
