@@ -73,7 +73,7 @@ class HandlerChoiceField(forms.ModelMultipleChoiceField):
 class UnitForm(WagtailAdminModelForm):
     class Meta:
         model = Unit
-        fields = ["name", "type", "description", "handlers", "is_active"]
+        fields = ["name", "type", "description", "handlers", "vice_president", "is_active"]
         field_classes = {"handlers": HandlerChoiceField}
         widgets = {"handlers": forms.CheckboxSelectMultiple}
 
@@ -87,6 +87,10 @@ class UnitForm(WagtailAdminModelForm):
         current = Q(handled_units=self.instance) if self.instance.pk else Q(pk__in=[])
         users = get_user_model().objects.filter((Q(is_active=True) & may_enter_admin) | current)
         self.fields["handlers"].queryset = users.distinct().order_by("username")
+        # The vice-president reads and instructs as a leader (校领导) does.
+        current_leader = Q(overseen_units=self.instance) if self.instance.pk else Q(pk__in=[])
+        leaders = get_user_model().objects.filter((Q(is_active=True) & Q(groups__name=roles.LEADERS)) | current_leader)
+        self.fields["vice_president"].queryset = leaders.distinct().order_by("username")
 
 
 def _reason_field(help_text):
@@ -233,6 +237,26 @@ class KeySupervisionForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The unit's handlers are sent these with the date."),
+    )
+
+
+class InstructForm(forms.Form):
+    prefix = "instruct"
+    body = forms.CharField(
+        label=_("Instruction (批示)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the unit, which must answer it here; you are told of its answer."),
+    )
+
+
+class AnswerInstructionForm(forms.Form):
+    prefix = "answer"
+    body = forms.CharField(
+        label=_("Your unit's answer to the instruction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the unit has done or will do; the leader is told."),
     )
 
 

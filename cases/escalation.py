@@ -1,4 +1,5 @@
-"""The periodic tick (逾期督办): reminders and escalation, then what the apps following the wall do
+"""The periodic tick (逾期督办): reminders and escalation (the unit's supervisors, the global
+supervisors, then the unit's responsible vice-president where one is set), then what the apps following the wall do
 on each tick (cases.signals.ticked: notification retries and daily digests, the recount of the
 statistics days that writes marked stale).
 
@@ -35,8 +36,12 @@ def tick():
             done["escalated to global supervisors"] += post.escalate(
                 Post.Escalation.GLOBAL, why="wall.escalate_unwatched"
             )
-    for post in _untouched_after_escalation(now):
+    settings = HandlingSettings.load()
+    for post in _untouched_at(Post.Escalation.SUPERVISORS, settings.global_escalation_workdays, now):
         done["escalated to global supervisors"] += post.escalate(Post.Escalation.GLOBAL)
+    vice_president_set = _untouched_at(Post.Escalation.GLOBAL, settings.leader_escalation_workdays, now)
+    for post in [post for post in vice_president_set if post.unit and post.unit.vice_president_id]:
+        done["escalated to vice-presidents"] += post.escalate(Post.Escalation.LEADER, why="wall.escalate_leader")
     for _receiver, counts in ticked.send(sender=None, now=now):
         done.update(counts)
     done["rate counters expired"] += ratelimit.remove_expired()
@@ -53,13 +58,13 @@ def _late_replies(now):
     return Post.objects.filter(status__in=Post.AWAITING_REPLY, reply_due_at__lt=now, reminded_round__lt=F("round"))
 
 
-def _untouched_after_escalation(now):
-    workdays = HandlingSettings.load().global_escalation_workdays
+def _untouched_at(level, workdays, now):
+    """Open posts escalated to level at least `workdays` working days ago, and still there."""
     # N working days take at least N calendar days, so this cut-off only narrows the search.
-    candidates = Post.objects.open().filter(
-        escalation=Post.Escalation.SUPERVISORS, escalated_at__lt=now - timedelta(days=workdays)
-    )
-    return [post for post in candidates if clock.workdays_between(post.escalated_at, now) >= workdays]
+    candidates = Post.objects.open().filter(escalation=level, escalated_at__lte=now - timedelta(days=workdays))
+    return [
+        post for post in candidates.select_related("unit") if clock.workdays_between(post.escalated_at, now) >= workdays
+    ]
 
 
 @task()

@@ -30,6 +30,10 @@ class PostFilterSet(WagtailFilterSet):
         label=_("Marked “cannot be solved now”"), choices=YES_NO, method="filter_cannot_solve"
     )
 
+    awaiting_instruction = django_filters.ChoiceFilter(
+        label=_("A leader's instruction awaits an answer"), choices=YES_NO, method="filter_awaiting_instruction"
+    )
+
     class Meta:
         model = Post
         fields = []
@@ -44,6 +48,10 @@ class PostFilterSet(WagtailFilterSet):
 
     def filter_key_supervision(self, posts, name, value):
         return posts.filter(is_key_supervision=value == "true")
+
+    def filter_awaiting_instruction(self, posts, name, value):
+        awaiting = Post.objects.filter(instructions__answered_at=None, instructions__isnull=False).values("pk")
+        return posts.filter(pk__in=awaiting) if value == "true" else posts.exclude(pk__in=awaiting)
 
     def filter_cannot_solve(self, posts, name, value):
         # On hold (挂账): the unit's last reply said so; a reopened post's later round has moved on.

@@ -31,6 +31,12 @@ ACTIONS = {
     "wall.key_supervision": (_("Key supervision"), _("Marked for key supervision")),
     "wall.key_supervision_off": (_("End key supervision"), _("Key supervision ended")),
     "wall.return_visit": (_("Return visit"), _("Return visit recorded")),
+    "wall.instruct": (_("Instruction"), _("A leader's instruction (批示) to the unit")),
+    "wall.answer_instruction": (_("Answer to an instruction"), _("The unit answered the leader's instruction")),
+    "wall.escalate_leader": (
+        _("Escalation"),
+        _("Not settled by the global supervisors: escalated to the unit's vice-president"),
+    ),
     "wall.remind_screening": (_("Reminder"), _("Screening overdue: editors reminded")),
     "wall.remind": (_("Reminder"), _("Reply overdue: unit reminded")),
     "wall.remind_hold": (_("Reminder"), _("Planned solution date reached: unit reminded")),

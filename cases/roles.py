@@ -47,16 +47,22 @@ def reads_every_units_ledgers(user):
     return is_editor(user) or is_global_supervisor(user) or not supervises_any_unit(user)
 
 
+def is_leader(user):
+    """校领导: reads every figure and case file, instructs (批示), handles and supervises nothing."""
+    return may_view_statistics(user) and not is_editor(user) and not supervises_any_unit(user)
+
+
 def reads_every_case(user):
-    """Editors, global supervisors and leaders open every case file (leaders to read: no action is
-    theirs); a unit supervisor their units', a handler their units'."""
-    leader = may_view_statistics(user) and not supervises_any_unit(user)
-    return is_editor(user) or is_global_supervisor(user) or leader
+    """Editors, global supervisors and leaders open every case file (leaders to read and instruct);
+    a unit supervisor their units', a handler their units'."""
+    return is_editor(user) or is_global_supervisor(user) or is_leader(user)
 
 
 def is_staff_member(user):
     return is_editor(user) or handles_any_unit(user) or supervises_any_unit(user)
 
+
+LEADERS = "校领导"
 
 # The Wagtail groups each role gets (DESIGN.md §2), with their permissions. Handlers' and
 # supervisors' reach is further limited to their units by unit membership, not by group.
@@ -80,7 +86,7 @@ ROLE_GROUPS = {
     "信息员": ["wagtailadmin.access_admin"],
     "督查员": ["wagtailadmin.access_admin", "cases.view_statistics"],
     "全局督办员": ["wagtailadmin.access_admin", "cases.supervise_all", "cases.view_statistics"],
-    "校领导": ["wagtailadmin.access_admin", "cases.view_statistics"],
+    LEADERS: ["wagtailadmin.access_admin", "cases.view_statistics"],
 }
 
 

@@ -122,6 +122,22 @@ class PostRules:
     def _may_set_key_supervision(self, user):
         return roles.is_global_supervisor(user)
 
+    # -- the leaders' instructions (批示) ------------------------------------------------------------
+
+    def can_instruct(self, user):
+        """A leader instructs the unit on an open post."""
+        return self.status in self.OPEN and self._may_instruct(user)
+
+    def _may_instruct(self, user):
+        return roles.is_leader(user)
+
+    def can_answer_instruction(self, user):
+        """The lead unit answers a leader's instruction still unanswered, whatever the post's state."""
+        return self._may_answer_instruction(user) and self.instructions.filter(answered_at=None).exists()
+
+    def _may_answer_instruction(self, user):
+        return roles.handles(user, self.unit)
+
     # -- after closing, and the wall: the editors -------------------------------------------------
 
     def can_record_return_visit(self, user):

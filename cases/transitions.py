@@ -359,6 +359,30 @@ class PostTransitions:
             self._notify("key_supervision", due=due, instructions=self.key_supervision_instructions)
 
     @transaction.atomic
+    def instruct(self, by, body):
+        """批示: a leader's instruction, sent to the unit, which must answer it in the case file."""
+        self._require(by, self._may_instruct, self.can_instruct)
+        if not body.strip():
+            raise TransitionError(_("The instruction is empty."))
+        instruction = self.instructions.create(author=by, body=body.strip())
+        self._log("wall.instruct", by, instruction=instruction.pk)
+        self._notify("instructed", instruction=instruction)
+        return instruction
+
+    @transaction.atomic
+    def answer_instruction(self, by, answer):
+        """The unit's answer to the oldest instruction still unanswered; the leader hears of it."""
+        self._require(by, self._may_answer_instruction, self.can_answer_instruction)
+        if not answer.strip():
+            raise TransitionError(_("The answer is empty."))
+        instruction = self.instructions.filter(answered_at=None).select_for_update().first()
+        instruction.answer, instruction.answered_by, instruction.answered_at = answer.strip(), by, timezone.now()
+        instruction.save()
+        self._log("wall.answer_instruction", by, instruction=instruction.pk)
+        self._notify("instruction_answered", instruction=instruction)
+        return instruction
+
+    @transaction.atomic
     def record_return_visit(self, by, outcome, note=""):
         """回访: an editor checks the outcome with the poster; "not solved" reopens the post."""
         self._require(by, self._may_record_return_visit, self.can_record_return_visit)

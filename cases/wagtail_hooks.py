@@ -88,6 +88,7 @@ class WallQueuesPanel(Component):
                 "on_hold_count",
                 "on_hold_due_count",
                 "unit_key_supervision_count",
+                "instruction_count",
                 "supervised_overdue_count",
                 "all_overdue_count",
                 "key_supervision_count",
@@ -106,6 +107,9 @@ class WallQueuesPanel(Component):
             context["on_hold_count"] = held.count()
             context["on_hold_due_count"] = held.filter(solve_by__lte=timezone.localdate()).count()
             context["unit_key_supervision_count"] = Post.objects.visible_to(user).key_supervision().count()
+            context["instruction_count"] = (
+                led.filter(instructions__answered_at=None, instructions__isnull=False).distinct().count()
+            )
         if roles.is_global_supervisor(user):
             context["all_overdue_count"] = Post.objects.for_global_supervisors().count()
             context["key_supervision_count"] = Post.objects.key_supervision().count()

@@ -45,12 +45,15 @@ EVENT_LABELS = {
     "urged": _("Urged by a supervisor"),
     "screening_late": _("Screening overdue"),
     "key_supervision": _("Key supervision"),
+    "instructed": _("A leader's instruction"),
+    "instruction_answered": _("The unit answered your instruction"),
     "digest": _("Daily digest"),
     "followed": _("Followed post updated"),
 }
 POSTER_EVENTS = {"replied", "closed", "rejected", "merged"}
 FOLLOWER_EVENTS = {"replied", "closed"}
 EDITOR_EVENTS = {"screening_late"}
+LEADER_EVENTS = {"instruction_answered"}  # to the leader who gave the instruction
 UNIT_EVENTS = {
     "routed",
     "reminder",
@@ -62,6 +65,7 @@ UNIT_EVENTS = {
     "co_handling",
     "urged",
     "key_supervision",
+    "instructed",
 }
 
 
@@ -70,7 +74,7 @@ def post_event(post, event, **data):
 
     Raises ValueError for an unknown event, so that a misspelt one fails in tests, not silently.
     """
-    if event not in POSTER_EVENTS | UNIT_EVENTS | EDITOR_EVENTS:
+    if event not in POSTER_EVENTS | UNIT_EVENTS | EDITOR_EVENTS | LEADER_EVENTS:
         raise ValueError(f"Unknown notification event {event!r}")
     followers = _tell_followers(post, event, data) if event in FOLLOWER_EVENTS else []
     staff, emails, webhooks = _recipients(post, event, data)
@@ -167,6 +171,8 @@ def _recipients(post, event, data):
     units = data["units"] if event == "co_handling" else [post.unit]
     if event in EDITOR_EVENTS:
         staff, units = _editors(), []
+    elif event in LEADER_EVENTS:
+        staff, units = get_user_model().objects.filter(pk=data["instruction"].author_id), []
     elif event == "escalated":
         staff = _supervisors(post.unit, data["level"])
     else:
@@ -197,6 +203,8 @@ def _editors():
 
 
 def _supervisors(unit, level):
+    if level == Post.Escalation.LEADER:
+        return get_user_model().objects.filter(pk=unit.vice_president_id)
     if level == Post.Escalation.SUPERVISORS and unit.supervisors.filter(is_active=True).exists():
         return unit.supervisors.all()
     # With no supervisor of its own to reach, the overdue post still needs someone to chase it.
@@ -245,9 +253,19 @@ def _event_facts(event, data):
         return {"message": data["message"]}  # the supervisor's own words
     if event == "key_supervision":
         return {"due": data["due"], "instructions": data["instructions"]}
+    if event == "instructed":
+        instruction = data["instruction"]
+        return {"instruction": instruction.body, "leader": _name(instruction.author)}
+    if event == "instruction_answered":
+        instruction = data["instruction"]
+        return {"instruction": instruction.body, "answer": instruction.answer}
     if event == "hold_due":
         return {"solve_by": data["solve_by"]}
     return {}
+
+
+def _name(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def _render(name, context):

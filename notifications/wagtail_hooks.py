@@ -21,10 +21,10 @@ def register_inbox_urls():
 
 
 class InboxMenuItem(MenuItem):
-    """我的消息, with the number unread: for staff, who receive the case messages."""
+    """我的消息, with the number unread: for staff and leaders, who receive the case messages."""
 
     def is_shown(self, request):
-        return roles.is_staff_member(request.user)
+        return roles.is_staff_member(request.user) or roles.is_leader(request.user)
 
     def render_component(self, request):
         component = super().render_component(request)

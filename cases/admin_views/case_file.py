@@ -9,7 +9,9 @@ from accounts.identity import campus_identity, shown_name
 from cases import roles
 from cases.admin_forms import (
     AcceptForm,
+    AnswerInstructionForm,
     CoHandleForm,
+    InstructForm,
     KeySupervisionForm,
     MergeForm,
     NoteForm,
@@ -45,6 +47,7 @@ def post_detail(request, pk):
         "transfers": post.transfers.select_related("from_unit", "to_unit", "by"),
         "notes": post.notes.select_related("author", "unit"),
         "return_visits": post.return_visits.select_related("by"),
+        "instructions": post.instructions.select_related("author", "answered_by"),
         "audit_trail": _audit_trail(post),
         "actions": _actions(post, user),
         **header(str(post), "doc-full", *_trail(user)),
@@ -106,6 +109,8 @@ def _actions(post, user):
         "reassign": post.can_reassign(user) and _reassign_form(post, user),
         "correct_routing": post.can_correct_routing(user) and _routing_form(post),
         "urge": post.can_urge(user) and UrgeForm(),
+        "instruct": post.can_instruct(user) and InstructForm(),
+        "answer_instruction": post.can_answer_instruction(user) and AnswerInstructionForm(),
         "unmark_key_supervision": post.can_unmark_key_supervision(user),
         "mark_key_supervision": post.can_mark_key_supervision(user) and KeySupervisionForm(),
         "note": post.can_note(user) and NoteForm(),

@@ -7,7 +7,9 @@ from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from cases.admin_forms import (
+    AnswerInstructionForm,
     CoHandleForm,
+    InstructForm,
     KeySupervisionForm,
     NoteForm,
     ReassignForm,
@@ -111,6 +113,25 @@ def urge(request, pk):
     if not form.is_valid():
         return report_invalid(request, post, form)
     return act(request, post, lambda: post.urge(request.user, form.cleaned_data["message"]), _("The unit was urged."))
+
+
+@require_POST
+def instruct(request, pk):
+    post = get_post_for_user(request, pk)
+    form = InstructForm(request.POST)
+    if not form.is_valid():
+        return report_invalid(request, post, form)
+    return act(request, post, lambda: post.instruct(request.user, form.cleaned_data["body"]), _("Instruction sent."))
+
+
+@require_POST
+def answer_instruction(request, pk):
+    post = get_post_for_user(request, pk)
+    form = AnswerInstructionForm(request.POST)
+    if not form.is_valid():
+        return report_invalid(request, post, form)
+    answer = form.cleaned_data["body"]
+    return act(request, post, lambda: post.answer_instruction(request.user, answer), _("Answer sent to the leader."))
 
 
 @require_POST

@@ -1,6 +1,16 @@
 from .handling import CalendarDay, HandlingSettings
 from .posts import Post, PostPhoto, TransitionError
-from .records import AnswerReused, Follow, FollowUp, InternalNote, Rating, Reply, ReturnVisit, Transfer
+from .records import (
+    AnswerReused,
+    Follow,
+    FollowUp,
+    Instruction,
+    InternalNote,
+    Rating,
+    Reply,
+    ReturnVisit,
+    Transfer,
+)
 from .units import CannedReply, Category, Kind, Unit
 
 __all__ = [
@@ -11,6 +21,7 @@ __all__ = [
     "Follow",
     "FollowUp",
     "HandlingSettings",
+    "Instruction",
     "InternalNote",
     "Kind",
     "Post",

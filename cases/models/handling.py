@@ -27,6 +27,12 @@ class HandlingSettings(BaseGenericSetting):
     global_escalation_workdays = models.PositiveSmallIntegerField(
         _("then to the global supervisors after (working days)"), default=2, validators=[MinValueValidator(1)]
     )
+    leader_escalation_workdays = models.PositiveSmallIntegerField(
+        _("then to the unit's vice-president after (working days)"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Only for units with a responsible vice-president (分管校领导) set."),
+    )
     max_transfers = models.PositiveSmallIntegerField(
         _("transfers allowed per post"),
         default=2,
@@ -48,7 +54,12 @@ class HandlingSettings(BaseGenericSetting):
             heading=_("Deadlines"),
         ),
         MultiFieldPanel(
-            [FieldPanel("global_escalation_workdays"), FieldPanel("max_transfers")], heading=_("Escalation")
+            [
+                FieldPanel("global_escalation_workdays"),
+                FieldPanel("leader_escalation_workdays"),
+                FieldPanel("max_transfers"),
+            ],
+            heading=_("Escalation"),
         ),
         FieldPanel("reopen_at_or_below"),
         FieldPanel("digest_hour"),

@@ -159,6 +159,7 @@ class Post(PostRules, PostTransitions, models.Model):
         NONE = 0, _("Not escalated")
         SUPERVISORS = 1, _("Escalated to the unit's supervisors")
         GLOBAL = 2, _("Escalated to the global supervisors")
+        LEADER = 3, _("Escalated to the responsible vice-president")
 
     AWAITING_REPLY = (Status.ACCEPTED, Status.REOPENED)
     ANSWERED = (Status.REPLIED, Status.CLOSED)

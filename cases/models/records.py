@@ -129,6 +129,30 @@ class InternalNote(models.Model):
         return f"{self.post} note {self.pk}"
 
 
+class Instruction(models.Model):
+    """批示: a leader's instruction on a case. The unit sees it in the case file and must answer it."""
+
+    post = models.ForeignKey("cases.Post", on_delete=models.CASCADE, related_name="instructions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("leader")
+    )
+    body = models.TextField(_("instruction"), max_length=2000)
+    created_at = models.DateTimeField(_("instructed at"), default=timezone.now)
+    answer = models.TextField(_("the unit's answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("instruction (批示)")
+        verbose_name_plural = _("instructions (批示)")
+
+    def __str__(self):
+        return f"{self.post} instruction {self.pk}"
+
+
 class ReturnVisit(models.Model):
     """回访: what the poster said when an editor checked back after closure."""
 

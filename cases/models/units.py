@@ -69,6 +69,15 @@ class Unit(models.Model):
         verbose_name=_("supervisors"),
         help_text=_("Supervisors (督查员) who watch this unit's overdue posts."),
     )
+    vice_president = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="overseen_units",
+        verbose_name=_("responsible vice-president (分管校领导)"),
+        help_text=_("The last step of escalation: posts the global supervisors could not settle go up to them."),
+    )
     webhook_url = models.URLField(
         _("group robot webhook"),
         blank=True,

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 from wagtail.models import ModelLogEntry
 
@@ -127,3 +128,23 @@ def test_editors_hear_once_of_a_post_waiting_past_its_kinds_screening_deadline()
     assert tick_at(at(2025, 11, 24, 17, 30))["editors reminded of late screening"] == 1  # the question now
     assert tick_at(at(2025, 11, 24, 18))["editors reminded of late screening"] == 0
     assert actions(repair) == actions(question) == ["wall.remind_screening"]
+
+
+def test_the_last_step_is_the_units_vice_president_where_one_is_set(unit, django_capture_on_commit_callbacks):
+    vice_president = make_user(groups=["校领导"], email="vp@example.edu")
+    unit.vice_president = vice_president
+    unit.save()
+    unwatched_by_a_leader = make_unit("保卫处")
+    post, other = accepted_at(at(2025, 11, 21, 15), unit), accepted_at(at(2025, 11, 21, 15), unwatched_by_a_leader)
+    tick_at(at(2025, 11, 27, 0, 30))
+    tick_at(at(2025, 12, 1, 9))  # both at the global supervisors now (the second unit has no supervisor)
+    assert tick_at(at(2025, 12, 3, 9))["escalated to vice-presidents"] == 0  # two working days: not yet
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = tick_at(at(2025, 12, 4, 9))  # three working days (2nd, 3rd, 4th) after
+    assert done["escalated to vice-presidents"] == 1
+    assert Post.objects.get(pk=post.pk).escalation == Post.Escalation.LEADER
+    assert Post.objects.get(pk=other.pk).escalation == Post.Escalation.GLOBAL
+    assert "wall.escalate_leader" in actions(post)
+    assert [message.to for message in mail.outbox] == [["vp@example.edu"]]
+    assert vice_president.inbox.filter(post=post, event="escalated").exists()

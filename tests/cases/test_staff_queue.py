@@ -383,6 +383,7 @@ def test_it_counts_unreplied_and_overdue_posts_on_the_dashboard(client):
         "on_hold_count": 0,
         "on_hold_due_count": 0,
         "unit_key_supervision_count": 0,
+        "instruction_count": 0,
     }
 
 

@@ -144,6 +144,7 @@ def test_editors_change_the_handling_rules(client):
         "reply_hours": 12,
         "resolve_workdays": 5,
         "global_escalation_workdays": 2,
+        "leader_escalation_workdays": 3,
         "max_transfers": 2,
         "reopen_at_or_below": 2,
         "digest_hour": 8,

@@ -77,11 +77,23 @@ SITUATIONS = {
     "accepted_on_the_wall_its_page_withdrawn": {"status": S.ACCEPTED, "on_wall": True, "page_live": False},
     "accepted_kept_off_the_wall": {"status": S.ACCEPTED, "wants_public": False},
     "replied_cannot_be_solved_now": {"status": S.REPLIED, "on_hold": True},
+    "accepted_with_a_leaders_instruction": {"status": S.ACCEPTED, "instructed": True},
+    "closed_with_a_leaders_instruction": {"status": S.CLOSED, "instructed": True},
 }
 UNROUTED = {S.SUBMITTED, S.REJECTED}
 
 
-def _make(world, status, routed=False, on_wall=False, page_live=True, key=False, wants_public=True, on_hold=False):
+def _make(
+    world,
+    status,
+    routed=False,
+    on_wall=False,
+    page_live=True,
+    key=False,
+    wants_public=True,
+    on_hold=False,
+    instructed=False,
+):
     """A post of unit A co-handled by B, built directly in the state asked for."""
     now = timezone.now()
     routed = routed or status not in UNROUTED
@@ -100,6 +112,8 @@ def _make(world, status, routed=False, on_wall=False, page_live=True, key=False,
     )
     if routed:
         post.co_units.add(world["co"])
+    if instructed:
+        post.instructions.create(author=world["users"]["leader"], body="请本周内解决并报告")
     if on_wall:
         publish_many([post])
         WallPostPage.objects.filter(pk=post.page_id).update(live=page_live)
@@ -148,6 +162,16 @@ VERBS = {
     ),
     "note": (lambda w: {"note-body": "已电话催办"}, lambda w, p: p.notes.exists(), "wall.note"),
     "urge": (lambda w: {"urge-message": "请尽快答复"}, lambda w, p: _logged(p, "wall.urge"), "wall.urge"),
+    "instruct": (
+        lambda w: {"instruct-body": "请尽快解决"},
+        lambda w, p: p.instructions.filter(body="请尽快解决").exists(),
+        "wall.instruct",
+    ),
+    "answer_instruction": (
+        lambda w: {"answer-body": "已落实"},
+        lambda w, p: p.instructions.filter(answer="已落实").exists(),
+        "wall.answer_instruction",
+    ),
     "mark_key_supervision": (lambda w: {}, lambda w, p: p.is_key_supervision, "wall.key_supervision"),
     "unmark_key_supervision": (lambda w: {}, lambda w, p: not p.is_key_supervision, "wall.key_supervision_off"),
     "return_visit": (
@@ -165,7 +189,7 @@ VERBS = {
 }
 
 
-RELATED = ("replies", "notes", "transfers", "return_visits", "follow_ups", "ratings", "co_units")
+RELATED = ("replies", "notes", "transfers", "return_visits", "follow_ups", "ratings", "co_units", "instructions")
 
 
 def _snapshot(post):
@@ -250,7 +274,7 @@ def test_only_those_with_business_on_an_open_post_are_offered_anything(client, w
         client.force_login(world["users"][role])
         if _offered(client, _make(world, S.ACCEPTED)):
             offered_something.add(role)
-    business = {"editor", "lead_handler", "co_handler", "unit_supervisor", "global_supervisor", "superuser"}
+    business = {"editor", "lead_handler", "co_handler", "unit_supervisor", "global_supervisor", "leader", "superuser"}
     assert offered_something == business
 
 

@@ -432,6 +432,8 @@ def test_it_keeps_the_posters_identity_out_of_staff_messages(world, robot, on_co
         post.escalate(Post.Escalation.GLOBAL)
         post.urge(world.global_supervisor, "请尽快处理")
         post.set_key_supervision(world.global_supervisor, True, instructions="本周内办结")
+        post.instruct(make_user(groups=["校领导"], email="leader@example.edu"), "请尽快解决")
+        post.answer_instruction(world.other_handler, "已安排")
         post.reply(world.other_handler, "已处理。", is_public=True)
         post.reply(
             world.other_handler, "暂无法解决。", is_public=True, cannot_solve=True, solve_by=timezone.localdate()

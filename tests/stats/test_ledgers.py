@@ -106,7 +106,7 @@ def test_it_exports_a_ledger_as_csv(client, posts):
     assert rows[3][9] == "2"  # the reopened post is in its second round
 
 
-def test_leaders_open_the_case_files_a_ledger_lists_and_may_only_read_them(client, posts):
+def test_leaders_open_the_case_files_a_ledger_lists_and_may_only_read_and_instruct(client, posts):
     client.force_login(make_user(groups=["校领导"]))
     with at(3, 20):
         content = client.get(ledger("unfinished") + MARCH).content.decode()
@@ -114,7 +114,7 @@ def test_leaders_open_the_case_files_a_ledger_lists_and_may_only_read_them(clien
         response = client.get(case_file)
     assert "热水不热" in content
     assert response.status_code == 200
-    assert response.context["actions"] == {}  # nothing to do there but read
+    assert set(response.context["actions"]) == {"instruct"}  # 批示: nothing else is theirs to do
 
 
 def test_it_compiles_a_units_month_with_each_posts_timeline(client):
