@@ -135,6 +135,10 @@ HOLD_REPLIES = [
     "您好，此事涉及多个部门和校外单位协调，短期内暂无法解决。我们会持续跟进，计划解决日期到时再向您答复进展。",
 ]
 
+# A leader's instruction (批示) on an open post; the leader is also 后勤管理处's vice-president (分管校领导).
+INSTRUCTION = "请后勤管理处本周内拿出解决方案，并将处理结果报我。"
+OVERSEEN_UNIT = "后勤管理处"
+
 # Second-round answers, after the poster reopened the post.
 SECOND_REPLIES = [
     "您好，收到您的再次反馈后，我们安排专人到现场复查。之前的处理确有不到位之处，现已彻底解决，感谢您的监督。",

@@ -315,6 +315,19 @@ class DemoPosts:
             entries.filter(pk=entries.latest("pk").pk).update(timestamp=at)
             Post.objects.filter(pk=post.pk).update(updated_at=at)
 
+    def instruct_once(self, posts, leader):
+        """The leader's instruction (批示) on the oldest post of the overseen unit still awaiting a reply."""
+        waiting = [post for post in posts if post.status in Post.AWAITING_REPLY]
+        ours = [post for post in waiting if post.unit and post.unit.name == demo_data.OVERSEEN_UNIT] or waiting
+        if ours:
+            post = ours[0]
+            post.refresh_from_db()
+            instruction = post.instruct(leader, demo_data.INSTRUCTION)
+            at = instruction.created_at - (instruction.created_at - post.accepted_at) / 3
+            type(instruction).objects.filter(pk=instruction.pk).update(created_at=at)
+            entries = ModelLogEntry.objects.filter(content_type=self.post_type, object_id=str(post.pk))
+            entries.filter(pk=entries.latest("pk").pk).update(timestamp=at)
+
     def publish_most(self, posts):
         published = 0
         for post in posts:

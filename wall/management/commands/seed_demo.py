@@ -49,6 +49,8 @@ class Command(BaseCommand):
         demo = DemoPosts(SEED, timezone.now(), kinds, categories, units, users)
         posts = demo.create_all()
         demo.hold_some(posts)
+        Unit.objects.filter(name=demo_data.OVERSEEN_UNIT, vice_president=None).update(vice_president=users["leader"])
+        demo.instruct_once(posts, users["leader"])
         published = demo.publish_most(posts)
         history_rewritten.send(sender=None)  # the demo's history was backdated past the models' signals
         # Addresses only now: the backdated history's messages would be news of nothing, while the
