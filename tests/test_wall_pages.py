@@ -1,6 +1,7 @@
 """The public wall: home page, listing with filters, post pages and sitemap (search: search/test_page)."""
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -140,3 +141,16 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_private_paths(c
 def test_the_home_page_title_names_the_site_once(client):
     title = re.search(r"<title>(.*?)</title>", client.get("/").content.decode()).group(1)
     assert title == "回音壁"
+
+
+def test_a_public_cannot_solve_reply_shows_its_mark_and_date_on_the_wall(client, people):
+    editor, handler, unit = people
+    post = published(people, body="已登记")
+    post.reply(handler, "需列入明年预算", is_public=True, cannot_solve=True, solve_by=date(2099, 3, 1))
+    post.reply(handler, "内部说明：预算未批", is_public=False, cannot_solve=True, solve_by=date(2099, 4, 1))
+    post.refresh_from_db()
+
+    html = client.get(post.page.url).content.decode()
+
+    assert html.count("data-cannot-solve") == 1 and "2099-03-01" in html
+    assert "2099-04-01" not in html and "预算未批" not in html

@@ -141,6 +141,8 @@ class WallPostReply(Orderable):
     unit_name = models.CharField(_("unit"), max_length=60)
     body = models.TextField(_("reply"))
     replied_at = models.DateTimeField(_("replied at"))
+    cannot_solve = models.BooleanField(_("cannot be solved now"), default=False)
+    solve_by = models.DateField(_("planned solution date"), null=True, blank=True)
 
     panels = [FieldPanel("unit_name", read_only=True), FieldPanel("body", read_only=True)]
 

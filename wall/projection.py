@@ -8,7 +8,7 @@ follow-ups and no ratings: those fields simply do not exist in it.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,8 @@ class PublicReply:
     unit_name: str
     body: str
     replied_at: datetime
+    cannot_solve: bool = False  # 暂无法解决, said in this public reply, with its planned date
+    solve_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,13 @@ def project(post):
     if not is_public(post):
         return None
     replies = tuple(
-        PublicReply(unit_name=reply.unit.name if reply.unit else "", body=reply.body, replied_at=reply.created_at)
+        PublicReply(
+            unit_name=reply.unit.name if reply.unit else "",
+            body=reply.body,
+            replied_at=reply.created_at,
+            cannot_solve=reply.cannot_solve,
+            solve_by=reply.solve_by,
+        )
         for reply in post.replies.filter(is_public=True).select_related("unit")
     )
     photo_ids = tuple(post.photos.values_list("pk", flat=True)) if post.show_photos else ()

@@ -58,7 +58,14 @@ def _fill(page, projection):
     page.replied_at = projection.replied_at
     page.photo_ids = list(projection.photo_ids)
     page.public_replies = [  # sort_order set here: unset, PostgreSQL may return them in any order
-        WallPostReply(sort_order=number, unit_name=reply.unit_name, body=reply.body, replied_at=reply.replied_at)
+        WallPostReply(
+            sort_order=number,
+            unit_name=reply.unit_name,
+            body=reply.body,
+            replied_at=reply.replied_at,
+            cannot_solve=reply.cannot_solve,
+            solve_by=reply.solve_by,
+        )
         for number, reply in enumerate(projection.replies)
     ]
 
