@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Post
-from tests.factories import make_category, make_editor, make_handler, make_kind, make_replied_post, make_unit
-from wall.models import WallIndexPage
+from tests.factories import make_category, make_editor, make_handler, make_kind, make_post, make_replied_post, make_unit
+from wall.models import OfficeSettings, WallIndexPage
 
 
 @pytest.fixture
@@ -154,3 +154,15 @@ def test_a_public_cannot_solve_reply_shows_its_mark_and_date_on_the_wall(client,
 
     assert html.count("data-cannot-solve") == 1 and "2099-03-01" in html
     assert "2099-04-01" not in html and "预算未批" not in html
+
+
+def test_the_office_is_in_every_pages_footer_and_on_the_thanks_page_once_filled_in(client):
+    assert "data-office" not in client.get("/").content.decode()  # nothing to show yet
+    office = OfficeSettings.load()
+    office.hotline, office.hours = "010-6275 1234", "工作日 8:30–17:30"
+    office.save()
+    post = make_post()
+
+    for url in ("/", reverse("wall:thanks", args=[post.tracking_token])):
+        html = client.get(url).content.decode()
+        assert "data-office" in html and 'href="tel:010-62751234"' in html and "工作日 8:30–17:30" in html

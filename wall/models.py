@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable, Page
 
 from cases.models import AnswerReused, Category, Kind, Post, Unit
@@ -162,3 +163,20 @@ class PendingPhoto(models.Model):
 
     def __str__(self):
         return self.key
+
+
+@register_setting(icon="home")
+class OfficeSettings(BaseGenericSetting):
+    """The 回音壁 office as the public meets it: in every page's footer and on the thanks page."""
+
+    name = models.CharField(_("office name"), max_length=60, default="回音壁办公室")
+    hotline = models.CharField(_("hotline"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=100, blank=True)
+    hours = models.CharField(_("office hours"), max_length=100, blank=True, help_text=_("E.g. 工作日 8:30–17:30"))
+    wechat = models.CharField(_("WeChat official account"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("the office")
+
+    def is_filled(self):
+        return any([self.hotline, self.address, self.hours, self.wechat])

@@ -109,7 +109,7 @@ def _key(request):
 
 
 # The wall's models whose change shows on public pages, by name: wall.models imports this module.
-SHOWN_ON_PAGES = {"wall.WallPostReply", "cases.Kind", "cases.Category", "cases.Unit"}
+SHOWN_ON_PAGES = {"wall.WallPostReply", "wall.OfficeSettings", "cases.Kind", "cases.Category", "cases.Unit"}
 
 
 def _on_change(sender, instance, **kwargs):
