@@ -135,6 +135,9 @@ HOLD_REPLIES = [
     "您好，此事涉及多个部门和校外单位协调，短期内暂无法解决。我们会持续跟进，计划解决日期到时再向您答复进展。",
 ]
 
+# The office as the footer shows it (a made-up number).
+OFFICE = {"hotline": "010-6275 0000", "hours": "工作日 8:30–17:30", "address": "行政楼 101 室", "wechat": "回音壁示例"}
+
 # A leader's instruction (批示) on an open post; the leader is also 后勤管理处's vice-president (分管校领导).
 INSTRUCTION = "请后勤管理处本周内拿出解决方案，并将处理结果报我。"
 OVERSEEN_UNIT = "后勤管理处"

@@ -13,6 +13,7 @@ from cases.models import Category, Kind, Post, Unit
 from cases.signals import history_rewritten
 from wall import demo_data
 from wall.demo_posts import SEED, DemoPosts
+from wall.models import OfficeSettings
 
 
 class Command(BaseCommand):
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         demo = DemoPosts(SEED, timezone.now(), kinds, categories, units, users)
         posts = demo.create_all()
         demo.hold_some(posts)
+        OfficeSettings.objects.filter(hotline="", hours="", address="", wechat="").update(**demo_data.OFFICE)
         Unit.objects.filter(name=demo_data.OVERSEEN_UNIT, vice_president=None).update(vice_president=users["leader"])
         demo.instruct_once(posts, users["leader"])
         published = demo.publish_most(posts)
