@@ -31,6 +31,8 @@ ACTIONS = {
     "wall.key_supervision": (_("Key supervision"), _("Marked for key supervision")),
     "wall.key_supervision_off": (_("End key supervision"), _("Key supervision ended")),
     "wall.return_visit": (_("Return visit"), _("Return visit recorded")),
+    "wall.typical": (_("Typical case"), _("Picked as a typical case (典型案例)")),
+    "wall.typical_off": (_("Typical case"), _("No longer a typical case")),
     "wall.instruct": (_("Instruction"), _("A leader's instruction (批示) to the unit")),
     "wall.answer_instruction": (_("Answer to an instruction"), _("The unit answered the leader's instruction")),
     "wall.escalate_leader": (

@@ -176,6 +176,16 @@ class PostRules:
     def _why_not_unpublish(self):
         return None if self.on_wall else _("This post is not on the wall.")
 
+    def can_mark_typical(self, user):
+        """典型案例: an editor picks a post on the wall for the public page of typical cases."""
+        return self.on_wall and not self.is_typical and self._may_mark_typical(user)
+
+    def can_unmark_typical(self, user):
+        return self.is_typical and self._may_mark_typical(user)
+
+    def _may_mark_typical(self, user):
+        return roles.is_editor(user)
+
     def can_edit_public_text(self, user):
         # In any state: an editor redacts a post before publishing it, and may tidy one withdrawn.
         return self._may_edit_public_text(user)

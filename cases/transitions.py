@@ -20,7 +20,7 @@ from cases.models.records import ReturnVisit, Transfer
 from cases.signals import case_changed, case_event
 
 # What the rules of cases.rules read that a transition may change under another's feet.
-RULED_FIELDS = ("status", "round", "unit_id", "on_wall", "is_key_supervision", "on_hold")
+RULED_FIELDS = ("status", "round", "unit_id", "on_wall", "is_key_supervision", "on_hold", "is_typical")
 NOT_ALLOWED = _("You may not do this to this post.")
 
 
@@ -357,6 +357,14 @@ class PostTransitions:
         self._log("wall.key_supervision" if on else "wall.key_supervision_off", by)
         if on:
             self._notify("key_supervision", due=due, instructions=self.key_supervision_instructions)
+
+    @transaction.atomic
+    def set_typical(self, by, on):
+        """典型案例 on or off; the public page shows it only while the post is public."""
+        self._require(by, self._may_mark_typical, self.can_mark_typical if on else self.can_unmark_typical)
+        self.is_typical = on
+        self.save()
+        self._log("wall.typical" if on else "wall.typical_off", by)
 
     @transaction.atomic
     def instruct(self, by, body):

@@ -166,3 +166,17 @@ def test_the_office_is_in_every_pages_footer_and_on_the_thanks_page_once_filled_
     for url in ("/", reverse("wall:thanks", args=[post.tracking_token])):
         html = client.get(url).content.decode()
         assert "data-office" in html and 'href="tel:010-62751234"' in html and "工作日 8:30–17:30" in html
+
+
+def test_the_typical_cases_page_lists_the_picked_posts_that_are_public_now(client, people):
+    editor = people[0]
+    picked, withdrawn = published(people, title="饭卡丢了怎么补办"), published(people, title="已撤下的典型案例")
+    published(people, title="没有选为典型的诉求")
+    for post in (picked, withdrawn):
+        post.set_typical(editor, True)
+    withdrawn.unpublish(editor)
+
+    html = client.get(reverse("wall:typical")).content.decode()
+
+    assert "饭卡丢了怎么补办" in html and picked.page.url in html
+    assert "已撤下的典型案例" not in html and "没有选为典型的诉求" not in html

@@ -38,4 +38,5 @@ urlpatterns = [
     path("post/new/photos/<slug:key>/", views.pending_photo, name="pending_photo"),
     path("language/<str:code>/", views.switch_language, name="language"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("typical/", views.typical_cases, name="typical"),
 ]

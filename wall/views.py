@@ -20,6 +20,7 @@ from cases.models import AnswerReused, Follow, HandlingSettings, Kind, Post, Pos
 from cases.params import parse_slug, parse_text
 from wall import busy, pending_photos
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
+from wall.pagecache import cacheable
 from wall.projection import is_photo_public, is_public
 
 # The same title and text again from the same browser within this many seconds is the same post.
@@ -291,3 +292,10 @@ def robots_txt(request):
     if site:
         lines.append(f"Sitemap: {site.root_url}/sitemap.xml")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def typical_cases(request):
+    """典型案例: the posts editors picked, those public now only (the privacy gate), newest first."""
+    picked = Post.objects.filter(is_typical=True, page__live=True).select_related("page").order_by("-created_at")
+    pages = [post.page for post in picked if is_public(post)]
+    return cacheable(render(request, "wall/typical_cases.html", {"posts": pages}))

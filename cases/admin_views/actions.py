@@ -94,6 +94,18 @@ def unpublish(request, pk):
 
 
 @require_POST
+def mark_typical(request, pk):
+    post = get_post_for_user(request, pk)
+    return act(request, post, lambda: post.set_typical(request.user, True), _("Shown among the typical cases."))
+
+
+@require_POST
+def unmark_typical(request, pk):
+    post = get_post_for_user(request, pk)
+    return act(request, post, lambda: post.set_typical(request.user, False), _("No longer a typical case."))
+
+
+@require_POST
 def edit_public_text(request, pk):
     post = get_post_for_user(request, pk)
     form = PublicTextForm(request.POST)

@@ -117,6 +117,8 @@ def _actions(post, user):
         "return_visit": post.can_record_return_visit(user) and ReturnVisitForm(),
         "publish": post.can_publish(user),
         "unpublish": post.can_unpublish(user),
+        "mark_typical": post.can_mark_typical(user),
+        "unmark_typical": post.can_unmark_typical(user),
         "public_text": post.can_edit_public_text(user) and _public_text_form(post),
     }
     return {name: action for name, action in actions.items() if action}

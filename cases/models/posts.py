@@ -227,6 +227,9 @@ class Post(PostRules, PostTransitions, models.Model):
     is_key_supervision = models.BooleanField(_("key supervision (重点督办)"), default=False)
     key_supervision_due = models.DateField(_("key supervision: settle by"), null=True, blank=True)
     key_supervision_instructions = models.TextField(_("key supervision: instructions"), blank=True)
+    is_typical = models.BooleanField(
+        _("typical case (典型案例)"), default=False, help_text=_("Shown on the public 典型案例 page while on the wall.")
+    )
     # 挂账: the lead unit answered "cannot be solved now" and plans to solve it by solve_by.
     on_hold = models.BooleanField(_("cannot be solved now (挂账)"), default=False)
     solve_by = models.DateField(_("planned solution date"), null=True, blank=True)

@@ -78,6 +78,7 @@ SITUATIONS = {
     "accepted_kept_off_the_wall": {"status": S.ACCEPTED, "wants_public": False},
     "replied_cannot_be_solved_now": {"status": S.REPLIED, "on_hold": True},
     "accepted_with_a_leaders_instruction": {"status": S.ACCEPTED, "instructed": True},
+    "closed_on_the_wall_a_typical_case": {"status": S.CLOSED, "on_wall": True, "typical": True},
     "closed_with_a_leaders_instruction": {"status": S.CLOSED, "instructed": True},
 }
 UNROUTED = {S.SUBMITTED, S.REJECTED}
@@ -93,6 +94,7 @@ def _make(
     wants_public=True,
     on_hold=False,
     instructed=False,
+    typical=False,
 ):
     """A post of unit A co-handled by B, built directly in the state asked for."""
     now = timezone.now()
@@ -103,6 +105,7 @@ def _make(
         wants_public=wants_public,
         is_key_supervision=key,
         on_hold=on_hold,
+        is_typical=typical,
         accepted_at=now if status not in UNROUTED else None,
         reply_due_at=now + timedelta(days=1),
         resolution_due_at=now + timedelta(days=7),
@@ -179,6 +182,8 @@ VERBS = {
         lambda w, p: p.return_visits.exists(),
         "wall.return_visit",
     ),
+    "mark_typical": (lambda w: {}, lambda w, p: p.is_typical, "wall.typical"),
+    "unmark_typical": (lambda w: {}, lambda w, p: not p.is_typical, "wall.typical_off"),
     "publish": (lambda w: {}, lambda w, p: p.on_wall, "wall.publish"),
     "unpublish": (lambda w: {}, lambda w, p: not p.on_wall, "wall.unpublish"),
     "public_text": (
