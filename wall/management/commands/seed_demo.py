@@ -54,6 +54,8 @@ class Command(BaseCommand):
         Unit.objects.filter(name=demo_data.OVERSEEN_UNIT, vice_president=None).update(vice_president=users["leader"])
         demo.instruct_once(posts, users["leader"])
         published = demo.publish_most(posts)
+        typical = Post.objects.filter(on_wall=True, status=Post.Status.CLOSED).order_by("pk")[:4]
+        Post.objects.filter(pk__in=list(typical.values_list("pk", flat=True))).update(is_typical=True)  # 典型案例
         history_rewritten.send(sender=None)  # the demo's history was backdated past the models' signals
         # Addresses only now: the backdated history's messages would be news of nothing, while the
         # clock's reminders and escalations below (and later digests) show in the console.
