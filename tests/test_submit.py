@@ -191,3 +191,9 @@ def test_the_clean_up_removes_kept_photos_nobody_came_back_for(client, settings)
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
         call_command("remove_orphan_photos", "--grace-minutes", "0", verbosity=0)
     assert not PendingPhoto.objects.exists() and not list(Path(settings.MEDIA_ROOT).rglob("*.jpg"))
+
+
+def test_the_contact_fields_say_what_they_are_for(client):
+    content = client.get(reverse("wall:submit")).content.decode()
+    assert 'id="id_contact_phone_helptext"' in content and "给您打电话" in content
+    assert 'id="id_contact_email_helptext"' in content and "答复和评价链接会发到这个邮箱" in content

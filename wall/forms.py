@@ -64,6 +64,11 @@ class PostForm(forms.ModelForm):
         help_texts = {
             "wants_public": _("Others can then find the answer too. Your name is never shown."),
             "contact_name": _("Seen only by the editors."),
+            "contact_phone": _("Optional: for the office or the unit to call you if they need to know more."),
+            "contact_email": _(
+                "Optional: the replies and the rating link are sent here. Without it, follow your post with its "
+                "tracking code."
+            ),
         }
         widgets = {
             "title": forms.TextInput(attrs={"placeholder": _("In one sentence: what is it about?")}),
