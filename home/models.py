@@ -4,8 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from cases.models import Kind, Post
-from stats.figures import figures_since
-from stats.periods import month_start
+from stats import figures, periods, reports
 from wall.models import WallIndexPage, WallPostPage
 from wall.pagecache import cacheable
 
@@ -34,7 +33,10 @@ class HomePage(Page):
             .select_related("unit", "kind")
             .order_by("-replied_at")[:LATEST_ANSWERED]
         )
-        context["figures"] = figures_since(month_start())
+        # This month's figures as the public statistics page shows them: the same numbers, the same words.
+        month = periods.period_of(periods.PeriodKind.MONTH, periods.local_today())
+        this_month = figures.overall(month, max_age=figures.RECENT_SECONDS)
+        context["headline"] = reports.headline(this_month, only=reports.HOME_FIGURES)
         return context
 
     def serve(self, request, *args, **kwargs):

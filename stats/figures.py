@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.models import Category, Post, Unit
 from stats.expressions import FIGURE_COUNTS, SUMMED, received_in
-from stats.periods import LOCAL, custom_period, local_today
+from stats.periods import custom_period, local_today
 from stats.rollup import days_of, p90, pending_in, waits_of
 from stats.rules import RULES_VERSION, satisfied_threshold
 
@@ -235,9 +235,3 @@ def seasons(unit=None, years=5, today=None):
     shown = list(range(period.first.year, today.year + 1))
     return shown, [(month, [counts.get((year, month), 0) for year in shown]) for month in range(1, 13)]
 
-
-def figures_since(start, now=None):
-    """Overall figures of the posts received from start until now (the home page's "this month")."""
-    now = now or timezone.now()
-    first = timezone.localtime(start, LOCAL).date()
-    return _overall(custom_period(first, local_today(now)), now)

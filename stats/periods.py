@@ -103,7 +103,3 @@ def custom_period(first, last):
         first, last = last, first
     return Period(PeriodKind.CUSTOM, first, last)
 
-
-def month_start(now=None):
-    now = timezone.localtime(now or timezone.now(), LOCAL)
-    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -81,17 +81,22 @@ COLUMN_KEYS = [column.key for column in COLUMNS]
 DEFAULT_SORT = "response_rate"
 
 
-def headline(figures, participation=None):
-    """[(label, shown value)]: the overall figures above a ranking or on the public page."""
-    items = [
-        (_("Posts received"), figures.received),
-        (_("Response rate"), percent(figures.response_rate)),
-        (_("Completion rate"), percent(figures.completion_rate)),
-        (_("Completed on time"), percent(figures.on_time_completion_rate)),
-        (_("Satisfaction rate"), percent(figures.satisfaction_rate)),
-        (_("Average hours to first reply"), hours(figures.avg_wait)),
-        (_("Reopen rate"), percent(figures.reopen_rate)),
+HOME_FIGURES = ("received", "response", "satisfaction")  # the home page's, worded as everywhere
+
+
+def headline(figures, participation=None, only=None):
+    """[(label, shown value)]: the overall figures above a ranking or on the public page; `only` picks
+    some by name (the home page's HOME_FIGURES), so every page says the same in the same words."""
+    named = [
+        ("received", _("Posts received"), figures.received),
+        ("response", _("Response rate"), percent(figures.response_rate)),
+        ("completion", _("Completion rate"), percent(figures.completion_rate)),
+        ("on_time", _("Completed on time"), percent(figures.on_time_completion_rate)),
+        ("satisfaction", _("Satisfaction rate"), percent(figures.satisfaction_rate)),
+        ("wait", _("Average hours to first reply"), hours(figures.avg_wait)),
+        ("reopen", _("Reopen rate"), percent(figures.reopen_rate)),
     ]
+    items = [(label, value) for name, label, value in named if only is None or name in only]
     if participation is not None:
         answered, received = participation
         share = percent(answered / received if received else None)

@@ -81,7 +81,7 @@ def test_the_home_page_shows_entries_answers_and_figures(client, people):
     html = client.get("/").content.decode()
     assert "我有建议" in html
     assert post.title in html
-    assert "100%" in html  # the one post this month was answered on time
+    assert "100.0%" in html  # the one post this month was answered on time
 
 
 def test_the_sitemap_lists_published_posts(client, people):
