@@ -180,3 +180,10 @@ def test_the_typical_cases_page_lists_the_picked_posts_that_are_public_now(clien
 
     assert "饭卡丢了怎么补办" in html and picked.page.url in html
     assert "已撤下的典型案例" not in html and "没有选为典型的诉求" not in html
+
+
+def test_wall_cards_show_a_line_of_the_post(client, people):
+    post = published(people)
+    html = client.get(WallIndexPage.objects.get().url).content.decode()
+    excerpt = re.search(r'<span class="card-excerpt">([^<]*)</span>', html).group(1)
+    assert excerpt and post.body.startswith(excerpt.rstrip("…"))
