@@ -234,4 +234,3 @@ def seasons(unit=None, years=5, today=None):
         counts[row["year"], row["month"]] = row["received"]
     shown = list(range(period.first.year, today.year + 1))
     return shown, [(month, [counts.get((year, month), 0) for year in shown]) for month in range(1, 13)]
-

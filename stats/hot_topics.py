@@ -2,13 +2,21 @@
 
 The words come from the search app's segmenter (search.topics), the same the Elasticsearch index counts.
 It reads every post received in the period, public or not; only statistics readers see the result.
+The public page of common questions (`public_*`) reads the wall's pages alone: what the privacy gate
+let out.
 """
 
 from collections import Counter
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
 
 from cases.models import Post
 from search import segment
 from search.topics import topics
+from wall.models import WallPostPage
+from wall.projection import is_public
 
 MOST_POSTS = 20_000  # the newest this many of a period: enough to see what keeps coming up
 MOST_CLUSTERED = 5_000  # near-duplicates are looked for among the newest this many
@@ -61,3 +69,23 @@ def recurring(posts, min_size=3, limit=20):
 def received_in(period, unit=None):
     posts = Post.objects.accepted_between(period.start, period.end)
     return posts.involving(unit) if unit else posts
+
+
+PUBLIC_DAYS = 90  # the public page's hot words: of the wall's posts of the last three months
+
+
+def public_top_terms(limit=20):
+    """[(word, number of wall pages it appears in)] over the live wall pages of the last PUBLIC_DAYS."""
+    since = timezone.now() - timedelta(days=PUBLIC_DAYS)
+    pages = WallPostPage.objects.live().filter(posted_at__gte=since).order_by("-posted_at")
+    counts = Counter()
+    for title, body in pages.values_list("title", "body")[:MOST_POSTS].iterator(chunk_size=2000):
+        counts.update(topics(f"{title} {body}"))
+    return [(word, count) for word, count in counts.most_common(limit) if count > 1]
+
+
+def public_most_reused(limit=10):
+    """The wall pages whose answer most visitors said solved their question ("我的问题已解决")."""
+    posts = Post.objects.filter(page__live=True).annotate(reused=Count("reuses")).filter(reused__gt=0)
+    shown = posts.select_related("page").order_by("-reused", "-pk")[: limit * 2]
+    return [(post.page, post.reused) for post in shown if is_public(post)][:limit]

@@ -102,4 +102,3 @@ def custom_period(first, last):
     if last < first:
         first, last = last, first
     return Period(PeriodKind.CUSTOM, first, last)
-

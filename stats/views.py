@@ -3,8 +3,9 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from stats import figures, periods, reports, rules
+from stats import figures, hot_topics, periods, reports, rules
 from stats.models import StatisticsSettings
+from wall.pagecache import cacheable
 
 
 def _public_ranking(period):
@@ -30,3 +31,10 @@ def transparency(request):
     ]
     context = {"sections": sections, "unit_headings": reports.PUBLIC_HEADINGS, "definitions": rules.definitions()}
     return render(request, "stats/transparency.html", context)
+
+
+def common_questions(request):
+    """常见问题 / 热点: the answers visitors found most useful and the words the wall's posts keep using,
+    from public pages alone."""
+    context = {"reused": hot_topics.public_most_reused(), "terms": hot_topics.public_top_terms()}
+    return cacheable(render(request, "stats/common_questions.html", context))

@@ -5,9 +5,10 @@ from datetime import datetime
 import time_machine
 from django.urls import reverse
 
+from cases.models import AnswerReused, Post
 from stats import periods
 from stats.models import StatisticsSettings
-from tests.factories import make_accepted_post, make_editor, make_handler, make_unit
+from tests.factories import make_accepted_post, make_editor, make_handler, make_replied_post, make_unit
 
 URL = reverse("stats:transparency")
 SH = periods.LOCAL
@@ -69,3 +70,23 @@ def test_it_recounts_a_running_period_at_most_every_five_minutes(client):
         assert "<dd>3</dd>" not in client.get(URL).content.decode()  # a visitor cannot make it recount a year
     with time_machine.travel(datetime(2026, 3, 20, 9, 6, tzinfo=SH), tick=False):
         assert "<dd>3</dd>" in client.get(URL).content.decode()
+
+
+def test_common_questions_come_from_the_wall_alone(client):
+    unit = make_unit("后勤管理处")
+    editor, handler = make_editor(), make_handler(unit)
+    for title in ("图书馆空调太冷", "图书馆空调温度太低", "图书馆座位不够"):
+        post = make_replied_post(editor, handler, unit, title=title)
+        post.publish(editor)
+    helped = Post.objects.get(title="图书馆座位不够")
+    AnswerReused.objects.bulk_create([AnswerReused(post=helped), AnswerReused(post=helped)])
+    for _ in range(3):  # private: its words and its title stay out
+        make_accepted_post(editor, unit, title="私密宿舍霉菌", body="私密宿舍霉菌严重", wants_public=False)
+
+    content = client.get(reverse("stats:common_questions")).content.decode()
+
+    reused = content[content.index("data-reused") : content.index("data-terms")]
+    terms = content[content.index("data-terms") :]
+    assert "图书馆座位不够" in reused and "图书馆空调太冷" not in reused
+    assert "图书馆" in terms and "空调" in terms
+    assert "私密" not in content and "霉菌" not in content
