@@ -73,7 +73,7 @@ class HandlerChoiceField(forms.ModelMultipleChoiceField):
 class UnitForm(WagtailAdminModelForm):
     class Meta:
         model = Unit
-        fields = ["name", "type", "description", "handlers", "vice_president", "is_active"]
+        fields = ["name", "name_en", "type", "description", "handlers", "vice_president", "is_active"]
         field_classes = {"handlers": HandlerChoiceField}
         widgets = {"handlers": forms.CheckboxSelectMultiple}
 

@@ -44,6 +44,7 @@ class KindViewSet(ModelViewSet):
     # the field defaults to 0 for every row.
     form_fields = [
         "name",
+        "name_en",
         "slug",
         "entry_label",
         "description",
@@ -65,7 +66,7 @@ class CategoryViewSet(ModelViewSet):
     url_prefix = "wall/categories"
     icon = "list-ul"
     menu_label = _("Categories")
-    form_fields = ["name", "default_unit", "sort_order"]
+    form_fields = ["name", "name_en", "default_unit", "sort_order"]
     list_display = ["name", "default_unit", "sort_order"]
     ordering = ["sort_order", "pk"]
     copy_view_enabled = False

@@ -187,3 +187,25 @@ def test_wall_cards_show_a_line_of_the_post(client, people):
     html = client.get(WallIndexPage.objects.get().url).content.decode()
     excerpt = re.search(r'<span class="card-excerpt">([^<]*)</span>', html).group(1)
     assert excerpt and post.body.startswith(excerpt.rstrip("…"))
+
+
+def test_kinds_categories_and_units_show_their_english_names_in_english(client, people, settings):
+    editor, handler, unit = people
+    unit.name_en = "Logistics Office"
+    unit.save()
+    kind = make_kind("报修", "repair")
+    kind.name_en = "Repair"
+    kind.save()
+    category = make_category("后勤保障")
+    category.name_en = "Campus services"
+    category.save()
+    post = published(people, kind=kind, category=category)
+
+    chinese = client.get(post.page.url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(post.page.url).content.decode()
+    form = client.get(reverse("wall:submit")).content.decode()
+
+    assert "后勤管理处" in chinese and "Logistics Office" not in chinese
+    assert all(name in english for name in ("Logistics Office", "Repair", "Campus services"))
+    assert ">Repair</option>" in form and ">Campus services</option>" in form

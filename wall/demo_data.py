@@ -36,6 +36,38 @@ UNITS = [
     ("外国语学院", "college"),
 ]
 
+# The English names shown when the site is read in English.
+NAMES_EN = {
+    "建议": "Suggestion",
+    "咨询": "Question",
+    "报修": "Repair",
+    "投诉": "Complaint",
+    "求助": "Help",
+    "后勤管理处": "Logistics Office",
+    "保卫处": "Security Office",
+    "教务处": "Academic Affairs Office",
+    "学生工作处": "Student Affairs Office",
+    "财务处": "Finance Office",
+    "图书馆": "Library",
+    "信息化建设与管理处": "IT Services",
+    "校医院": "University Hospital",
+    "招生就业处": "Admissions and Careers Office",
+    "研究生院": "Graduate School",
+    "计算机学院": "School of Computer Science",
+    "外国语学院": "School of Foreign Languages",
+    "后勤保障": "Campus services",
+    "教学管理": "Teaching",
+    "安全治理": "Safety",
+    "环境治理": "Environment",
+    "费用缴纳": "Fees",
+    "医疗服务": "Health care",
+    "网络与信息化": "Network and IT",
+    "图书资料": "Library resources",
+    "就业创业": "Careers",
+    "学生事务": "Student affairs",
+    "其它": "Other",
+}
+
 # name, default unit. 其它 has none on purpose: what it is about, and so who answers, is the
 # editor's call each time.
 CATEGORIES = [

@@ -201,7 +201,7 @@ def rate(request, token):
         post.rate(data["attitude"], data["speed"], data["result"], data["comment"])
         if post.status == Post.Status.REOPENED:
             return _("Thank you. With that result your post goes back to %(unit)s to be handled again.") % {
-                "unit": post.unit.name
+                "unit": post.unit.shown_name
             }
         return None
 

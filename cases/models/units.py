@@ -1,9 +1,32 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class Kind(models.Model):
+class EnglishName(models.Model):
+    """A name with an English one beside it, shown when the site is read in English (if filled in)."""
+
+    name_en = models.CharField(
+        _("English name"), max_length=60, blank=True, help_text=_("Shown when the site is read in English.")
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.shown_name
+
+    @property
+    def shown_name(self):
+        return self.name_en if _in_english() and self.name_en else self.name
+
+
+def _in_english():
+    return (get_language() or "").startswith("en")
+
+
+class Kind(EnglishName):
     """What a poster wants: a suggestion, a question, a repair, a complaint or help."""
 
     name = models.CharField(_("name"), max_length=20, unique=True)
@@ -40,11 +63,13 @@ class Kind(models.Model):
         verbose_name = _("kind")
         verbose_name_plural = _("kinds")
 
-    def __str__(self):
-        return self.name
+    @property
+    def shown_entry_label(self):
+        """The home page's button: its Chinese text, or the English name when read in English."""
+        return self.name_en if _in_english() and self.name_en else self.entry_label or self.name
 
 
-class Unit(models.Model):
+class Unit(EnglishName):
     """A department (职能部门) or college (学院) that answers posts."""
 
     class Type(models.TextChoices):
@@ -91,11 +116,8 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 
-    def __str__(self):
-        return self.name
 
-
-class Category(models.Model):
+class Category(EnglishName):
     name = models.CharField(_("name"), max_length=40, unique=True)
     default_unit = models.ForeignKey(
         Unit,
@@ -113,9 +135,6 @@ class Category(models.Model):
         ordering = ["sort_order", "pk"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-
-    def __str__(self):
-        return self.name
 
 
 class CannedReply(models.Model):

@@ -85,6 +85,7 @@ def ensure_kinds():
     for order, (name, slug, entry_label) in enumerate(demo_data.KINDS, start=1):
         defaults = {
             "name": name,
+            "name_en": demo_data.NAMES_EN.get(name, ""),
             "entry_label": entry_label,
             "sort_order": order,
             "contact_for_handlers": slug == "repair",
@@ -95,7 +96,9 @@ def ensure_kinds():
 
 def ensure_units():
     return {
-        name: Unit.objects.get_or_create(name=name, defaults={"type": unit_type})[0]
+        name: Unit.objects.get_or_create(
+            name=name, defaults={"type": unit_type, "name_en": demo_data.NAMES_EN.get(name, "")}
+        )[0]
         for name, unit_type in demo_data.UNITS
     }
 
@@ -104,7 +107,12 @@ def ensure_categories(units):
     categories = {}
     for order, (name, unit_name) in enumerate(demo_data.CATEGORIES, start=1):
         categories[name], _ = Category.objects.get_or_create(
-            name=name, defaults={"default_unit": units.get(unit_name), "sort_order": order}
+            name=name,
+            defaults={
+                "default_unit": units.get(unit_name),
+                "sort_order": order,
+                "name_en": demo_data.NAMES_EN.get(name, ""),
+            },
         )
     return categories
 
