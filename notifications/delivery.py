@@ -6,6 +6,7 @@ from datetime import timedelta
 from functools import partial
 
 import requests
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -116,7 +117,23 @@ def _send_webhook(notification):
         raise WebhookRefused(f"errcode {answer['errcode']}: {answer.get('errmsg', '')}")
 
 
-_SENDERS = {Notification.Channel.EMAIL: _send_email, Notification.Channel.WEBHOOK: _send_webhook}
+def _send_sms(notification):
+    response = requests.post(
+        settings.ECHOWALL_SMS_GATEWAY_URL,
+        json={"to": notification.recipient, "text": notification.body},
+        headers={"Authorization": f"Bearer {settings.ECHOWALL_SMS_GATEWAY_TOKEN}"},
+        timeout=WEBHOOK_TIMEOUT,
+        allow_redirects=False,
+    )
+    if not 200 <= response.status_code < 300:
+        raise WebhookRefused(f"SMS gateway: HTTP {response.status_code}: {response.text[:200]}")
+
+
+_SENDERS = {
+    Notification.Channel.EMAIL: _send_email,
+    Notification.Channel.WEBHOOK: _send_webhook,
+    Notification.Channel.SMS: _send_sms,
+}
 
 
 def _clip(text, max_bytes):

@@ -77,8 +77,8 @@ def post_event(post, event, **data):
     if event not in POSTER_EVENTS | UNIT_EVENTS | EDITOR_EVENTS | LEADER_EVENTS:
         raise ValueError(f"Unknown notification event {event!r}")
     followers = _tell_followers(post, event, data) if event in FOLLOWER_EVENTS else []
-    staff, emails, webhooks = _recipients(post, event, data)
-    if not staff and not emails and not webhooks:
+    staff, addresses = _recipients(post, event, data)
+    if not staff and not any(addresses.values()):
         return followers
     with translation.override(settings.LANGUAGE_CODE):
         if event in POSTER_EVENTS:
@@ -87,7 +87,9 @@ def post_event(post, event, **data):
         else:
             context = {"case": _case_facts(post), **_event_facts(event, data)}
         subject, body = _render(event, context)
-    hide = event in POSTER_EVENTS and _is_anonymous_account_address(post, emails)
+    hide = event in POSTER_EVENTS and _is_anonymous_account_address(post, addresses[Notification.Channel.EMAIL])
+    # A text message says what happened and where to read it: the tracking page.
+    texts = {Notification.Channel.SMS: f"{subject} {context.get('tracking_url', '')}".strip()}
     notifications = Notification.objects.bulk_create(
         Notification(
             event=event,
@@ -95,10 +97,10 @@ def post_event(post, event, **data):
             recipient=recipient,
             hide_recipient=hide,
             subject=subject,
-            body=body,
+            body=texts.get(channel, body),
             post=post,
         )
-        for channel, recipients in ((Notification.Channel.EMAIL, emails), (Notification.Channel.WEBHOOK, webhooks))
+        for channel, recipients in addresses.items()
         for recipient in recipients
     )
     send_after_commit(notifications)
@@ -163,11 +165,15 @@ def send_daily_digests(now=None):
 
 
 def _recipients(post, event, data):
-    """(staff users, e-mail addresses, group robot URLs) that hear of event. Staff hear of it in their
-    admin inbox too, e-mail address or not."""
+    """(staff users, {channel: addresses}) that hear of event. Staff hear of it in their admin inbox
+    too, e-mail address or not; the poster by SMS if they chose it and a gateway is set, else e-mail."""
+    addresses = {channel: [] for channel in Notification.Channel}
     if event in POSTER_EVENTS:
-        address = _poster_address(post)
-        return [], ([address] if address else []), []
+        if post.notify_by == Post.NotifyBy.SMS and post.contact_phone and settings.ECHOWALL_SMS_GATEWAY_URL:
+            addresses[Notification.Channel.SMS] = [post.contact_phone]
+        elif _poster_address(post):
+            addresses[Notification.Channel.EMAIL] = [_poster_address(post)]
+        return [], addresses
     units = data["units"] if event == "co_handling" else [post.unit]
     if event in EDITOR_EVENTS:
         staff, units = _editors(), []
@@ -178,7 +184,9 @@ def _recipients(post, event, data):
     else:
         staff = _handlers(units)
     staff = list(staff.filter(is_active=True).distinct())
-    return staff, sorted({user.email for user in staff if user.email}), _webhooks(units)
+    addresses[Notification.Channel.EMAIL] = sorted({user.email for user in staff if user.email})
+    addresses[Notification.Channel.WEBHOOK] = _webhooks(units)
+    return staff, addresses
 
 
 def _poster_address(post):

@@ -55,8 +55,10 @@ class PostForm(forms.ModelForm):
             "contact_name",
             "contact_phone",
             "contact_email",
+            "notify_by",
         ]
         labels = {
+            "notify_by": _("Tell me of replies by"),
             "requested_unit": _("Unit (optional)"),
             "wants_public": _("Show on the public wall"),
             "is_anonymous": _("Post anonymously"),
@@ -74,12 +76,15 @@ class PostForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"placeholder": _("In one sentence: what is it about?")}),
             "body": forms.Textarea(attrs={"rows": 6}),
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "notify_by": forms.RadioSelect,
         }
 
     def __init__(self, *args, user=None, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.kept = list(kept)  # PendingPhotos from an earlier try (wall.pending_photos)
+        if not settings.ECHOWALL_SMS_GATEWAY_URL:  # e-mail it is: no SMS gateway to send through
+            del self.fields["notify_by"]
         self.fields["kind"].queryset = Kind.objects.all()
         self.fields["kind"].empty_label = None
         self.fields["category"].queryset = Category.objects.all()
@@ -114,6 +119,8 @@ class PostForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("notify_by") == Post.NotifyBy.SMS and not data.get("contact_phone"):
+            self.add_error("contact_phone", _("Give a mobile number to be told by SMS."))
         count = len(self.kept) + len(data.get("photos") or [])
         if count > settings.ECHOWALL_MAX_PHOTOS:
             self.add_error(

@@ -209,6 +209,13 @@ class Post(PostRules, PostTransitions, models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
 
+    class NotifyBy(models.TextChoices):
+        """How the poster hears of replies: by e-mail (to the contact or account address) or by SMS."""
+
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    notify_by = models.CharField(_("tell the poster by"), max_length=10, choices=NotifyBy, default=NotifyBy.EMAIL)
     wants_public = models.BooleanField(_("poster agrees to show it on the wall"), default=True)
     on_wall = models.BooleanField(_("published on the wall"), default=False)
     show_photos = models.BooleanField(_("show photos on the wall"), default=True)

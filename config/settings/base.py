@@ -178,6 +178,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "echowall@localhost")
+# Posters may hear of replies by SMS once a gateway is set: an HTTP endpoint taking a JSON POST
+# {"to": phone, "text": message} with "Authorization: Bearer <token>" and answering 2xx when it has
+# accepted the message (a campus SMS platform, or a small adapter in front of a provider's API).
+ECHOWALL_SMS_GATEWAY_URL = env_str("ECHOWALL_SMS_GATEWAY_URL", "")
+ECHOWALL_SMS_GATEWAY_TOKEN = env_str("ECHOWALL_SMS_GATEWAY_TOKEN", "")
 
 WAGTAIL_SITE_NAME = _("Echo Wall")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
