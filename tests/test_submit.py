@@ -197,3 +197,11 @@ def test_the_contact_fields_say_what_they_are_for(client):
     content = client.get(reverse("wall:submit")).content.decode()
     assert 'id="id_contact_phone_helptext"' in content and "给您打电话" in content
     assert 'id="id_contact_email_helptext"' in content and "答复和评价链接会发到这个邮箱" in content
+
+
+def test_failed_submissions_keep_photos_only_so_often_from_one_network(client, settings):
+    settings.ECHOWALL_WEB_ACTIONS_PER_IP = 1
+    assert len(_kept_keys(submit(client, captcha_1="WRONG", photos=[image_upload("a.jpg")]))) == 1
+    response = submit(client, captcha_1="WRONG", photos=[image_upload("b.jpg")])
+    assert "照片无法保留，请重新选择" in response.content.decode()
+    assert PendingPhoto.objects.count() == 1

@@ -83,6 +83,7 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.kept = list(kept)  # PendingPhotos from an earlier try (wall.pending_photos)
+        self.photos_dropped = False  # valid photos that could not be kept after all (wall.pending_photos)
         if not settings.ECHOWALL_SMS_GATEWAY_URL:  # e-mail it is: no SMS gateway to send through
             del self.fields["notify_by"]
         self.fields["kind"].queryset = Kind.objects.all()

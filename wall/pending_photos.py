@@ -4,6 +4,7 @@ must not cost the poster their photos. Kept as PendingPhoto, known only to the b
 from django.db import transaction
 from django.http import FileResponse, Http404
 
+from accounts import ratelimit
 from wall.models import PendingPhoto
 
 SESSION_KEY = "pending_photos"
@@ -20,8 +21,13 @@ def kept(request):
 
 
 def keep_new(request, form):
-    """After a failed submission: keep the form's new photos, if they were valid, for the next try."""
-    new = [PendingPhoto.objects.create(image=photo) for photo in form.cleaned_data.get("photos") or []]
+    """After a failed submission: keep the form's new photos, if they were valid, for the next try.
+    Kept photos are stored files, so failed submissions from one network keep them only so often."""
+    photos = form.cleaned_data.get("photos") or []
+    if photos and not ratelimit.allow_web_write(request, "photos"):
+        form.photos_dropped = True
+        return
+    new = [PendingPhoto.objects.create(image=photo) for photo in photos]
     if new:
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), *(photo.key for photo in new)]
         form.kept = [*form.kept, *new]
