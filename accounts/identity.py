@@ -51,3 +51,12 @@ def shown_name(user):
     if identity and identity.name:
         return identity.name
     return user.get_full_name().strip() or user.get_username()
+
+
+def wecom_user_id(user):
+    """The WeCom (企业微信) user ID a poster is reached at: their campus ID, if they signed on through
+    the campus and the school's WeCom application is set (ECHOWALL_WECOM_*); else None."""
+    if not (settings.ECHOWALL_WECOM_CORP_ID and settings.ECHOWALL_WECOM_SECRET and user is not None):
+        return None
+    identity = campus_identity(user) if user.is_authenticated else None
+    return identity.campus_id if identity else None

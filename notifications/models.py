@@ -15,6 +15,7 @@ class Notification(models.Model):
         EMAIL = "email", _("Email")
         WEBHOOK = "webhook", _("Group robot")
         SMS = "sms", _("SMS")
+        WECOM = "wecom", _("WeCom (企业微信)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

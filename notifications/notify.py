@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identity import wecom_user_id
 from cases import roles
 from cases.models import HandlingSettings, Post, Unit
 from cases.signals import case_event, ticked
@@ -87,9 +88,15 @@ def post_event(post, event, **data):
         else:
             context = {"case": _case_facts(post), **_event_facts(event, data)}
         subject, body = _render(event, context)
-    hide = event in POSTER_EVENTS and _is_anonymous_account_address(post, addresses[Notification.Channel.EMAIL])
+    # An address the anonymous poster typed is theirs to show editors; an account's e-mail or a campus
+    # ID names them, so staff never see it (DESIGN.md §2).
+    hide = event in POSTER_EVENTS and (
+        _is_anonymous_account_address(post, addresses[Notification.Channel.EMAIL])
+        or (post.is_anonymous and bool(addresses[Notification.Channel.WECOM]))
+    )
     # A text message says what happened and where to read it: the tracking page.
-    texts = {Notification.Channel.SMS: f"{subject} {context.get('tracking_url', '')}".strip()}
+    short = f"{subject} {context.get('tracking_url', '')}".strip()
+    texts = {Notification.Channel.SMS: short, Notification.Channel.WECOM: short}
     notifications = Notification.objects.bulk_create(
         Notification(
             event=event,
@@ -169,8 +176,11 @@ def _recipients(post, event, data):
     too, e-mail address or not; the poster by SMS if they chose it and a gateway is set, else e-mail."""
     addresses = {channel: [] for channel in Notification.Channel}
     if event in POSTER_EVENTS:
+        wecom_id = wecom_user_id(post.poster)
         if post.notify_by == Post.NotifyBy.SMS and post.contact_phone and settings.ECHOWALL_SMS_GATEWAY_URL:
             addresses[Notification.Channel.SMS] = [post.contact_phone]
+        elif post.notify_by == Post.NotifyBy.WECOM and wecom_id:
+            addresses[Notification.Channel.WECOM] = [wecom_id]
         elif _poster_address(post):
             addresses[Notification.Channel.EMAIL] = [_poster_address(post)]
         return [], addresses

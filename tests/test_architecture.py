@@ -16,7 +16,7 @@ MAY_IMPORT = {
     "accounts": set(),
     "cases": {"accounts"},
     "wall": {"cases", "accounts"},
-    "notifications": {"cases", "wall"},
+    "notifications": {"cases", "wall", "accounts"},
     "search": {"cases", "wall"},
     "stats": {"cases", "wall", "search"},
     "api": {"cases", "wall", "search", "accounts"},

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.identity import may_post_real_name
+from accounts.identity import may_post_real_name, wecom_user_id
 from cases.models import Category, Kind, Post, Unit
 from cases.photos import clean_photo
 from wall.captcha import ReadableCaptchaInput
@@ -84,8 +84,7 @@ class PostForm(forms.ModelForm):
         self.user = user
         self.kept = list(kept)  # PendingPhotos from an earlier try (wall.pending_photos)
         self.photos_dropped = False  # valid photos that could not be kept after all (wall.pending_photos)
-        if not settings.ECHOWALL_SMS_GATEWAY_URL:  # e-mail it is: no SMS gateway to send through
-            del self.fields["notify_by"]
+        self._offer_channels()
         self.fields["kind"].queryset = Kind.objects.all()
         self.fields["kind"].empty_label = None
         self.fields["category"].queryset = Category.objects.all()
@@ -117,6 +116,20 @@ class PostForm(forms.ModelForm):
         self.needs_campus_login = user.is_authenticated and not may_post_real_name(user)
         if self.needs_campus_login:
             self.fields["is_anonymous"].initial = True
+
+    def _offer_channels(self):
+        """E-mail always; SMS with a gateway; WeCom to those who signed on through the campus, when the
+        school's WeCom application is set. With e-mail alone, no choice is shown."""
+        offered = {Post.NotifyBy.EMAIL}
+        if settings.ECHOWALL_SMS_GATEWAY_URL:
+            offered.add(Post.NotifyBy.SMS)
+        if wecom_user_id(self.user):
+            offered.add(Post.NotifyBy.WECOM)
+        if len(offered) == 1:
+            del self.fields["notify_by"]
+        else:
+            field = self.fields["notify_by"]
+            field.choices = [(value, label) for value, label in Post.NotifyBy.choices if value in offered]
 
     def clean(self):
         data = super().clean()

@@ -210,10 +210,12 @@ class Post(PostRules, PostTransitions, models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
 
     class NotifyBy(models.TextChoices):
-        """How the poster hears of replies: by e-mail (to the contact or account address) or by SMS."""
+        """How the poster hears of replies: by e-mail (to the contact or account address), by SMS, or
+        by WeCom (企业微信) if they signed on through the campus."""
 
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
+        WECOM = "wecom", _("WeCom (企业微信)")
 
     notify_by = models.CharField(_("tell the poster by"), max_length=10, choices=NotifyBy, default=NotifyBy.EMAIL)
     wants_public = models.BooleanField(_("poster agrees to show it on the wall"), default=True)

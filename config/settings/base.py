@@ -183,6 +183,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "echowall@localhost")
 # accepted the message (a campus SMS platform, or a small adapter in front of a provider's API).
 ECHOWALL_SMS_GATEWAY_URL = env_str("ECHOWALL_SMS_GATEWAY_URL", "")
 ECHOWALL_SMS_GATEWAY_TOKEN = env_str("ECHOWALL_SMS_GATEWAY_TOKEN", "")
+# Posters who signed on through the campus may hear by WeCom (企业微信) application messages, sent to
+# their campus ID as WeCom user ID, once the school's WeCom application is set here.
+ECHOWALL_WECOM_API_URL = env_str("ECHOWALL_WECOM_API_URL", "https://qyapi.weixin.qq.com")
+ECHOWALL_WECOM_CORP_ID = env_str("ECHOWALL_WECOM_CORP_ID", "")
+ECHOWALL_WECOM_SECRET = env_str("ECHOWALL_WECOM_SECRET", "")
+ECHOWALL_WECOM_AGENT_ID = env_str("ECHOWALL_WECOM_AGENT_ID", "")
 
 WAGTAIL_SITE_NAME = _("Echo Wall")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
