@@ -161,7 +161,10 @@ def test_a_real_name_private_post_never_reaches_the_wall(world, phone, desk):
     visitor.context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/wall/", "/post/new/", "/search/?q=热水", "/track/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/wall/", "/post/new/", "/search/?q=热水", "/track/", "/typical/", "/stats/common-questions/", "/no-such/"],
+)
 def test_public_pages_have_no_serious_accessibility_violations(world, checking_phone, path):
     checking_phone.goto(world["url"] + path)
     assert browser.axe_violations(checking_phone) == []
@@ -265,3 +268,46 @@ def make_accepted_post_for(editor, unit, title):
     post.save()
     post.accept(editor, unit)
     return post
+
+
+def test_a_mistyped_captcha_keeps_the_photo_and_the_next_try_sends_it(world, phone):
+    url = world["url"]
+    photo = {"name": "leak.jpg", "mimeType": "image/jpeg", "buffer": image_bytes(size=(640, 480))}
+    phone.goto(url + "/")
+    phone.click("a.entry-repair")
+    phone.select_option("select[name=category]", label="后勤保障")
+    phone.fill("input[name=title]", "五号楼水房漏水")
+    phone.fill("textarea[name=body]", "五号楼二层水房地面一直在漏水，请尽快维修。")
+    phone.set_input_files("input[name=photos]", files=[photo])
+    phone.fill("input[name=captcha_1]", "WRONG")
+    phone.click("form.post-form button[type=submit]")
+
+    kept = phone.locator(".kept-photo img")
+    assert kept.count() == 1 and kept.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert phone.input_value("input[name=title]") == "五号楼水房漏水"
+    old_picture = phone.get_attribute("[data-captcha-image]", "src")
+    phone.click("[data-captcha-refresh]")  # 换一张
+    phone.wait_for_function(f"document.querySelector('[data-captcha-image]').src.indexOf('{old_picture}') < 0")
+    browser.screenshot(phone, "10-photo-kept-after-a-wrong-captcha-phone")
+
+    phone.fill("input[name=captcha_1]", "PASSED")  # CAPTCHA_TEST_MODE
+    phone.click("form.post-form button[type=submit]")
+    phone.wait_for_url(re.compile(r"/post/thanks/"))
+    assert "预计" in phone.inner_text("[data-promised-reply]")
+    browser.screenshot(phone, "11-thanks-what-happens-next-phone")
+    assert Post.objects.get(title="五号楼水房漏水").photos.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/typical/", "12-typical-cases-phone"),
+        ("/stats/common-questions/", "13-common-questions-phone"),
+        ("/track/not-a-token/", "14-not-found-phone"),
+    ],
+)
+def test_the_new_public_pages_on_a_phone(world, phone, path, name):
+    response = phone.goto(world["url"] + path)
+    assert phone.locator("header.site-header").count() == 1
+    assert response.status == (404 if "not-a-token" in path else 200)
+    browser.screenshot(phone, name)
