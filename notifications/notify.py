@@ -173,7 +173,8 @@ def send_daily_digests(now=None):
 
 def _recipients(post, event, data):
     """(staff users, {channel: addresses}) that hear of event. Staff hear of it in their admin inbox
-    too, e-mail address or not; the poster by SMS if they chose it and a gateway is set, else e-mail."""
+    too, e-mail address or not; the poster by the channel they chose (SMS, WeCom) where it can reach
+    them, else by e-mail."""
     addresses = {channel: [] for channel in Notification.Channel}
     if event in POSTER_EVENTS:
         wecom_id = wecom_user_id(post.poster)
