@@ -164,7 +164,7 @@ def test_a_briefly_locked_database_asks_the_poster_to_retry_and_keeps_the_post(t
 
     assert busy["status"] == 503
     assert busy["retry_after"]
-    assert "系统繁忙，你的诉求尚未保存" in busy["body"]
+    assert "系统繁忙，您的诉求尚未保存" in busy["body"]
     assert form["title"] in busy["body"] and form["body"] in busy["body"]  # what was typed is kept
     assert "照片无法保留" in busy["body"]  # file inputs cannot be refilled: the poster is told
     assert "Traceback" not in busy["body"]
