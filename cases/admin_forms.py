@@ -93,10 +93,19 @@ class UnitForm(WagtailAdminModelForm):
         self.fields["vice_president"].queryset = leaders.distinct().order_by("username")
 
 
-def _reason_field(help_text):
+def _text_field(label, help_text="", required=True, max_length=2000, rows=3):
+    """A few lines of text for an action: a reason, an instruction, a note."""
     return forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
     )
+
+
+def _reason_field(help_text):
+    return _text_field(_("Reason"), help_text)
 
 
 class AcceptForm(forms.Form):
@@ -225,61 +234,53 @@ class RoutingForm(forms.Form):
 
 class NoteForm(forms.Form):
     prefix = "note"
-    body = forms.CharField(label=_("Internal note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = _text_field(_("Internal note"), max_length=5000)
 
 
 class KeySupervisionForm(forms.Form):
     prefix = "key"
     due = forms.DateField(label=_("Settle by"), required=False, widget=AdminDateInput)
-    instructions = forms.CharField(
-        label=_("Instructions to the unit"),
+    instructions = _text_field(
+        _("Instructions to the unit"),
+        _("The unit's handlers are sent these with the date."),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The unit's handlers are sent these with the date."),
+        rows=2,
     )
 
 
 class InstructForm(forms.Form):
     prefix = "instruct"
-    body = forms.CharField(
-        label=_("Instruction (批示)"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to the unit, which must answer it here; you are told of its answer."),
+    body = _text_field(
+        _("Instruction (批示)"), _("Sent to the unit, which must answer it here; you are told of its answer.")
     )
 
 
 class AnswerInstructionForm(forms.Form):
     prefix = "answer"
-    body = forms.CharField(
-        label=_("Your unit's answer to the instruction"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What the unit has done or will do; the leader is told."),
+    body = _text_field(
+        _("Your unit's answer to the instruction"), _("What the unit has done or will do; the leader is told.")
     )
 
 
 class UrgeForm(forms.Form):
     prefix = "urge"
-    message = forms.CharField(
-        label=_("Message to the unit"),
+    message = _text_field(
+        _("Message to the unit"),
+        _("Sent to the unit's handlers with a link to the post, and kept in the trail."),
         required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Sent to the unit's handlers with a link to the post, and kept in the trail."),
+        rows=2,
     )
 
 
 class ReturnVisitForm(forms.Form):
     prefix = "visit"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReturnVisit.Outcome.choices, widget=forms.RadioSelect)
-    note = forms.CharField(
-        label=_("Note"),
+    note = _text_field(
+        _("Note"),
+        _("If the problem is not solved, the post is reopened with this note as the reason."),
         required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("If the problem is not solved, the post is reopened with this note as the reason."),
     )
 
 

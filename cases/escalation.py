@@ -1,7 +1,7 @@
 """The periodic tick (逾期督办): reminders and escalation (the unit's supervisors, the global
-supervisors, then the unit's responsible vice-president where one is set), then what the apps following the wall do
-on each tick (cases.signals.ticked: notification retries and daily digests, the recount of the
-statistics days that writes marked stale).
+supervisors, then the unit's responsible vice-president where one is set), then what the apps
+following the wall do on each tick (cases.signals.ticked: notification retries and daily digests,
+the recount of the statistics days that writes marked stale).
 
 Safe to run every minute, from cron (`manage.py sla_tick`) or as the `run_tick` task: each step
 is claimed with a conditional update, so two ticks at once still remind and escalate exactly once.

@@ -50,7 +50,7 @@ class PostFilterSet(WagtailFilterSet):
         return posts.filter(is_key_supervision=value == "true")
 
     def filter_awaiting_instruction(self, posts, name, value):
-        awaiting = Post.objects.filter(instructions__answered_at=None, instructions__isnull=False).values("pk")
+        awaiting = Post.objects.awaiting_instruction().values("pk")
         return posts.filter(pk__in=awaiting) if value == "true" else posts.exclude(pk__in=awaiting)
 
     def filter_cannot_solve(self, posts, name, value):

@@ -103,13 +103,11 @@ class WallQueuesPanel(Component):
             context["unreplied_count"] = unreplied.count()
             context["overdue_count"] = unreplied.filter(reply_due_at__lt=timezone.now()).count()
             led = Post.objects.handled_by(user).filter(co_handling=False)
-            held = led.open().filter(on_hold=True)
+            held = led.on_hold()
             context["on_hold_count"] = held.count()
             context["on_hold_due_count"] = held.filter(solve_by__lte=timezone.localdate()).count()
             context["unit_key_supervision_count"] = Post.objects.visible_to(user).key_supervision().count()
-            context["instruction_count"] = (
-                led.filter(instructions__answered_at=None, instructions__isnull=False).distinct().count()
-            )
+            context["instruction_count"] = led.awaiting_instruction().count()
         if roles.is_global_supervisor(user):
             context["all_overdue_count"] = Post.objects.for_global_supervisors().count()
             context["key_supervision_count"] = Post.objects.key_supervision().count()

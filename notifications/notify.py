@@ -177,10 +177,10 @@ def _recipients(post, event, data):
     them, else by e-mail."""
     addresses = {channel: [] for channel in Notification.Channel}
     if event in POSTER_EVENTS:
-        wecom_id = wecom_user_id(post.poster)
+        wecom_id = wecom_user_id(post.poster) if post.notify_by == Post.NotifyBy.WECOM else None
         if post.notify_by == Post.NotifyBy.SMS and post.contact_phone and settings.ECHOWALL_SMS_GATEWAY_URL:
             addresses[Notification.Channel.SMS] = [post.contact_phone]
-        elif post.notify_by == Post.NotifyBy.WECOM and wecom_id:
+        elif wecom_id:
             addresses[Notification.Channel.WECOM] = [wecom_id]
         elif _poster_address(post):
             addresses[Notification.Channel.EMAIL] = [_poster_address(post)]

@@ -12,7 +12,7 @@ from cases.photos import clean_photo
 from cases.rules import PostRules
 from cases.transitions import PostTransitions, TransitionError  # noqa: F401 - TransitionError: cases.models'
 
-from .records import Reply
+from .records import Instruction, Reply
 from .units import Category, Kind, Unit
 
 TRACKING_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud on the phone
@@ -101,6 +101,10 @@ class PostQuerySet(models.QuerySet):
         marked = Reply.objects.filter(post=OuterRef("pk"), round=OuterRef("round"), unit=OuterRef("unit"))
         last = marked.filter(cannot_solve=True).order_by("-created_at", "-pk").values("body")[:1]
         return self.annotate(hold_reason=Subquery(last))
+
+    def awaiting_instruction(self):
+        """Posts with a leader's instruction (批示) the unit has not answered yet."""
+        return self.filter(pk__in=Instruction.objects.filter(answered_at=None).values("post_id"))
 
     def hold_due(self, today):
         """On hold, planned for today or earlier, the unit not yet reminded of it."""
