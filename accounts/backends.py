@@ -1,4 +1,5 @@
-"""Campus single sign-on: CAS (统一身份认证) and OpenID Connect, each on only when its settings are set.
+"""Campus single sign-on: CAS (统一身份认证), OpenID Connect and WeCom (企业微信) OAuth, each on only
+when its settings are set.
 
 A campus identity becomes the local user "<ECHOWALL_SSO_USERNAME_PREFIX><campus ID>", with the name
 the campus gives as first_name. The prefix keeps a campus ID from ever landing on a local account
@@ -18,7 +19,7 @@ from django_cas_ng.backends import CASBackend
 from django_cas_ng.signals import cas_user_authenticated
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from accounts import identity
+from accounts import identity, wecom
 from accounts.identity import cas_enabled, oidc_enabled
 from accounts.models import CampusIdentity
 
@@ -115,3 +116,36 @@ class CampusOIDCBackend(OIDCAuthenticationBackend):
         name = apply_name(user, claims.get(settings.ECHOWALL_OIDC_NAME_CLAIM))
         identity.record(user, CampusIdentity.Source.OIDC, self._campus_id(claims), name)
         return user
+
+
+class CampusWeComBackend(ModelBackend):
+    """WeCom OAuth: the code WeCom hands back names a member of the school's WeCom, whose user ID is
+    their campus ID. A visitor from outside the school (an external contact) has none: no login."""
+
+    def authenticate(self, request, wecom_code=None, **kwargs):
+        if not (wecom_code and wecom.enabled()):
+            return None
+        try:
+            campus_id = str(wecom.get("/cgi-bin/auth/getuserinfo", code=wecom_code).get("userid", "")).strip()
+        except (requests.RequestException, ValueError, wecom.WeComRefused) as error:
+            logger.warning("WeCom login failed: %s", error)
+            return None
+        if not campus_id:
+            return None
+        users = get_user_model().objects
+        username = campus_username(campus_id)
+        user = users.filter(username=username).first() or users.create_user(username)
+        if not self.user_can_authenticate(user):
+            return None
+        name = apply_name(user, _wecom_name(campus_id)) or user.first_name
+        identity.record(user, CampusIdentity.Source.WECOM, campus_id, name)
+        return user
+
+
+def _wecom_name(campus_id):
+    # Only applications WeCom lets read the address book learn the name; without it the name stays
+    # the one a CAS login gave, or none (then the post shows the campus ID).
+    try:
+        return wecom.get("/cgi-bin/user/get", userid=campus_id).get("name", "")
+    except (requests.RequestException, ValueError, wecom.WeComRefused):
+        return ""

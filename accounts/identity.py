@@ -8,6 +8,7 @@ staff account: those are made by an administrator, who knows whose they are.
 from django.conf import settings
 from django.utils import timezone
 
+from accounts import wecom
 from accounts.models import CampusIdentity
 
 
@@ -20,7 +21,7 @@ def oidc_enabled():
 
 
 def sso_enabled():
-    return cas_enabled() or oidc_enabled()
+    return cas_enabled() or oidc_enabled() or wecom.enabled()
 
 
 def record(user, source, campus_id, name):
@@ -56,7 +57,7 @@ def shown_name(user):
 def wecom_user_id(user):
     """The WeCom (企业微信) user ID a poster is reached at: their campus ID, if they signed on through
     the campus and the school's WeCom application is set (ECHOWALL_WECOM_*); else None."""
-    if not (settings.ECHOWALL_WECOM_CORP_ID and settings.ECHOWALL_WECOM_SECRET and user is not None):
+    if not (wecom.enabled() and user is not None):
         return None
     identity = campus_identity(user) if user.is_authenticated else None
     return identity.campus_id if identity else None

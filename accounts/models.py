@@ -8,12 +8,13 @@ class CampusIdentity(models.Model):
     """What the campus said about a user at their last single sign-on: the proof behind a real name.
 
     A user name that merely looks like a campus one proves nothing (an admin can create
-    "campus.20230001" beforehand); only a login through CAS or OpenID Connect writes this row.
+    "campus.20230001" beforehand); only a login through CAS, OpenID Connect or WeCom writes this row.
     """
 
     class Source(models.TextChoices):
         CAS = "cas", _("CAS (统一身份认证)")
         OIDC = "oidc", _("OpenID Connect")
+        WECOM = "wecom", _("WeCom (企业微信)")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campus_identity", verbose_name=_("user")

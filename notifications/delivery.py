@@ -7,13 +7,13 @@ from functools import partial
 
 import requests
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from accounts import wecom
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ def _send_sms(notification):
 
 
 def _send_wecom(notification):
-    answer = _wecom_post(
+    wecom.post(
         "/cgi-bin/message/send",
         {
             "touser": notification.recipient,
@@ -140,44 +140,6 @@ def _send_wecom(notification):
             "text": {"content": _clip(notification.body, WEBHOOK_MAX_BYTES)},
         },
     )
-    if answer.get("errcode", 0) in WECOM_TOKEN_ERRORS:
-        cache.delete(WECOM_TOKEN_KEY)  # the next attempt fetches a fresh token
-    if answer.get("errcode", 0) != 0:
-        raise WebhookRefused(f"WeCom errcode {answer['errcode']}: {answer.get('errmsg', '')}")
-
-
-WECOM_TOKEN_KEY = "notifications:wecom-token"  # noqa: S105 - a cache key, not a secret
-WECOM_TOKEN_ERRORS = {40014, 42001}  # invalid, expired access token
-
-
-def _wecom_post(path, message):
-    response = requests.post(
-        f"{settings.ECHOWALL_WECOM_API_URL}{path}",
-        params={"access_token": _wecom_token()},
-        json=message,
-        timeout=WEBHOOK_TIMEOUT,
-        allow_redirects=False,
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def _wecom_token():
-    """The application's access token, fetched once per its lifetime (two hours) and shared by workers."""
-    token = cache.get(WECOM_TOKEN_KEY)
-    if token:
-        return token
-    response = requests.get(
-        f"{settings.ECHOWALL_WECOM_API_URL}/cgi-bin/gettoken",
-        params={"corpid": settings.ECHOWALL_WECOM_CORP_ID, "corpsecret": settings.ECHOWALL_WECOM_SECRET},
-        timeout=WEBHOOK_TIMEOUT,
-    )
-    response.raise_for_status()
-    answer = response.json()
-    if answer.get("errcode", 0) != 0:
-        raise WebhookRefused(f"WeCom gettoken errcode {answer['errcode']}: {answer.get('errmsg', '')}")
-    cache.set(WECOM_TOKEN_KEY, answer["access_token"], max(answer.get("expires_in", 7200) - 300, 60))
-    return answer["access_token"]
 
 
 _SENDERS = {

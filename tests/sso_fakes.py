@@ -114,6 +114,41 @@ class OIDCHandler(_Handler):
         return self._answer(200, json.dumps(claims, ensure_ascii=False), "application/json; charset=utf-8")
 
 
+class WeComHandler(_Handler):
+    """The school's WeCom application API: a token, the user behind a log-in code (shared["codes"]),
+    a member's name (shared["names"]), and application messages (kept in shared["messages"])."""
+
+    def _json(self, answer):
+        return self._answer(200, json.dumps(answer, ensure_ascii=False), "application/json; charset=utf-8")
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        query = {name: values[0] for name, values in parse_qs(url.query).items()}
+        self.shared["requests"].append((url.path, query))
+        if url.path == "/cgi-bin/gettoken":
+            assert (query["corpid"], query["corpsecret"]) == ("corp-1", "secret-1")
+            self.shared["tokens_given"] += 1
+            return self._json(
+                {"errcode": 0, "access_token": f"token-{self.shared['tokens_given']}", "expires_in": 7200}
+            )
+        if query.get("access_token") is None:
+            return self._json({"errcode": 41001, "errmsg": "access_token missing"})
+        if url.path == "/cgi-bin/auth/getuserinfo":
+            # A code is good once; a visitor from outside the school comes back with an openid only.
+            user = self.shared["codes"].pop(query.get("code"), None)
+            return self._json({"errcode": 0, **user} if user else {"errcode": 40029, "errmsg": "invalid code"})
+        if url.path == "/cgi-bin/user/get" and query.get("userid") in self.shared["names"]:
+            return self._json({"errcode": 0, "name": self.shared["names"][query["userid"]]})
+        return self._json({"errcode": 60011, "errmsg": "no privilege to access/modify contact/party/agent"})
+
+    def do_POST(self):  # /cgi-bin/message/send?access_token=
+        token = parse_qs(urlparse(self.path).query)["access_token"][0]
+        message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.shared["messages"].append((token, message))
+        errcode = self.shared["errcode"]
+        return self._json({"errcode": errcode, "errmsg": "bad" if errcode else "ok"})
+
+
 # Switching single sign-on on as the settings would at start-up, and logging in through it the way
 # a browser does: our site, the campus server, back to our site.
 
@@ -143,6 +178,13 @@ def switch_on_oidc(settings, server):
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{server.url}/token"
     settings.OIDC_OP_USER_ENDPOINT = f"{server.url}/userinfo"
     settings.ECHOWALL_OIDC_ID_CLAIM = "student_id"
+
+
+def switch_on_wecom(settings, server):
+    server.state.update({"codes": {}, "names": {}, "messages": [], "tokens_given": 0, "errcode": 0})
+    settings.ECHOWALL_WECOM_API_URL = server.url
+    settings.ECHOWALL_WECOM_CORP_ID, settings.ECHOWALL_WECOM_SECRET = "corp-1", "secret-1"
+    settings.ECHOWALL_WECOM_AGENT_ID = "1000002"
 
 
 def cas_start(client, next_url="/my/posts/"):

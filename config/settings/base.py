@@ -183,8 +183,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "echowall@localhost")
 # accepted the message (a campus SMS platform, or a small adapter in front of a provider's API).
 ECHOWALL_SMS_GATEWAY_URL = env_str("ECHOWALL_SMS_GATEWAY_URL", "")
 ECHOWALL_SMS_GATEWAY_TOKEN = env_str("ECHOWALL_SMS_GATEWAY_TOKEN", "")
-# Posters who signed on through the campus may hear by WeCom (企业微信) application messages, sent to
-# their campus ID as WeCom user ID, once the school's WeCom application is set here.
+# The school's WeCom (企业微信) application, once set here: posters may log in through it (WeCom OAuth,
+# at /accounts/wecom/login/; set the application's trusted domain to this site), and posters who signed
+# on through the campus may hear by its messages, sent to their campus ID as WeCom user ID.
 ECHOWALL_WECOM_API_URL = env_str("ECHOWALL_WECOM_API_URL", "https://qyapi.weixin.qq.com")
 ECHOWALL_WECOM_CORP_ID = env_str("ECHOWALL_WECOM_CORP_ID", "")
 ECHOWALL_WECOM_SECRET = env_str("ECHOWALL_WECOM_SECRET", "")
@@ -301,7 +302,7 @@ OIDC_TIMEOUT = 5
 ECHOWALL_OIDC_ID_CLAIM = env_str("ECHOWALL_OIDC_ID_CLAIM", "sub")  # e.g. student_id, if the provider has one
 ECHOWALL_OIDC_NAME_CLAIM = env_str("ECHOWALL_OIDC_NAME_CLAIM", "name")
 # Only the backends switched on: Django asks for a `backend` argument in some calls once there are several.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "accounts.backends.CampusWeComBackend"]
 if CAS_SERVER_URL:
     AUTHENTICATION_BACKENDS.append("accounts.backends.CampusCASBackend")
 if OIDC_RP_CLIENT_ID:

@@ -2,59 +2,23 @@
 their campus ID; tested against a fake WeCom API on 127.0.0.1. An anonymous poster's campus ID never
 shows to staff."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import CampusIdentity
+from accounts.wecom import TOKEN_KEY
 from cases.models import Post
 from notifications.models import Notification
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
+from tests.sso_fakes import FakeServer, WeComHandler, switch_on_wecom
 
 
 @pytest.fixture
 def wecom(settings):
-    state = SimpleNamespace(messages=[], tokens_given=0, errcode=0)
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self, answer):
-            body = json.dumps(answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self):  # /cgi-bin/gettoken?corpid=&corpsecret=
-            query = parse_qs(urlsplit(self.path).query)
-            assert query["corpid"] == ["corp-1"] and query["corpsecret"] == ["secret-1"]
-            state.tokens_given += 1
-            self._answer({"errcode": 0, "access_token": f"token-{state.tokens_given}", "expires_in": 7200})
-
-        def do_POST(self):  # /cgi-bin/message/send?access_token=
-            token = parse_qs(urlsplit(self.path).query)["access_token"][0]
-            message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            state.messages.append((token, message))
-            self._answer({"errcode": state.errcode, "errmsg": "ok" if not state.errcode else "bad"})
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.ECHOWALL_WECOM_API_URL = f"http://127.0.0.1:{server.server_port}"
-    settings.ECHOWALL_WECOM_CORP_ID, settings.ECHOWALL_WECOM_SECRET = "corp-1", "secret-1"
-    settings.ECHOWALL_WECOM_AGENT_ID = "1000002"
-    cache.clear()
-    yield state
-    server.shutdown()
-    server.server_close()
+    with FakeServer(WeComHandler) as server:
+        switch_on_wecom(settings, server)
+        yield server.state
 
 
 def _campus_user():
@@ -74,8 +38,8 @@ def test_a_campus_poster_who_chose_wecom_gets_the_reply_there(wecom, django_capt
     _reply_to(post, django_capture_on_commit_callbacks)
     _reply_to(post, django_capture_on_commit_callbacks)
 
-    assert [token for token, _ in wecom.messages] == ["token-1", "token-1"]  # one token, reused
-    message = wecom.messages[0][1]
+    assert [token for token, _ in wecom["messages"]] == ["token-1", "token-1"]  # one token, reused
+    message = wecom["messages"][0][1]
     assert (message["touser"], message["msgtype"], message["agentid"]) == ("20230001", "text", 1000002)
     assert f"/track/{post.tracking_token}/" in message["text"]["content"]
 
@@ -92,12 +56,12 @@ def test_an_anonymous_posters_campus_id_is_hidden_from_staff(wecom, django_captu
 
 
 def test_a_refused_message_waits_for_a_retry_with_a_fresh_token(wecom, django_capture_on_commit_callbacks):
-    wecom.errcode = 42001  # the access token expired
+    wecom["errcode"] = 42001  # the access token expired
     post = make_accepted_post(make_editor(), make_unit(), poster=_campus_user(), notify_by=Post.NotifyBy.WECOM)
     _reply_to(post, django_capture_on_commit_callbacks)
     stored = Notification.objects.get(post=post, channel=Notification.Channel.WECOM)
     assert stored.status == Notification.Status.PENDING and "42001" in stored.last_error
-    assert cache.get("notifications:wecom-token") is None
+    assert cache.get(TOKEN_KEY) is None
 
 
 def test_the_form_offers_wecom_to_campus_users_only(client, wecom):
