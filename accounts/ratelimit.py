@@ -3,11 +3,15 @@ look-ups and staff log-in failures (here), the API's writes (api.ratelimit).
 
 Each bucket's count for a window is one RateCounter row, raised by a single INSERT … ON CONFLICT
 statement: exact however many web processes or machines count at once (a cache's get-then-set is
-not), and never culled as cache entries are. sla_tick deletes the expired rows."""
+not), and never culled as cache entries are. sla_tick deletes the expired rows. With Redis (REDIS_URL)
+the count is a Redis key instead, raised by INCR (as exact) and expiring with its window: no row is
+written for each post.
+"""
 
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -32,6 +36,10 @@ def client_ip(request):
 def hit(bucket, window):
     """Count one in bucket's current window (seconds); return the window's count, this one included."""
     slot = int(timezone.now().timestamp()) // window
+    if settings.REDIS_URL:
+        key = f"rate:{bucket}:{slot}"
+        cache.add(key, 0, timeout=window)
+        return cache.incr(key)
     expires_at = datetime.fromtimestamp((slot + 1) * window, tz=UTC)
     quote = connection.ops.quote_name
     table, key, count, expires = map(quote, (RateCounter._meta.db_table, "key", "count", "expires_at"))
@@ -48,6 +56,8 @@ def hit(bucket, window):
 def seen(bucket, window):
     """The current window's count of bucket, without counting."""
     slot = int(timezone.now().timestamp()) // window
+    if settings.REDIS_URL:
+        return cache.get(f"rate:{bucket}:{slot}", 0)
     return RateCounter.objects.filter(key=f"{bucket}:{slot}").values_list("count", flat=True).first() or 0
 
 

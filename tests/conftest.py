@@ -35,3 +35,6 @@ def empty_cache():
 
 # One test, every search backend (tests/search_backends.py): for the modules that ask for them.
 from tests.search_backends import each_backend, elasticsearch_server, people, publish  # noqa: E402, F401
+
+# The cache on one machine and on Redis (tests/servers.py).
+from tests.servers import each_cache, redis_server  # noqa: E402, F401

@@ -55,7 +55,7 @@ def test_nothing_is_cached_when_switched_off(client, post, settings):
 
 @pytest.mark.parametrize("how", ["unpublished", "made private"])
 def test_a_post_taken_off_the_wall_vanishes_from_every_cached_page(
-    client, people, post, how, django_capture_on_commit_callbacks
+    client, people, post, how, django_capture_on_commit_callbacks, each_cache
 ):
     page_url = post.page.url
     for url in [page_url, *LISTINGS]:

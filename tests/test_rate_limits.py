@@ -22,7 +22,7 @@ def post(client, **fields):
     return client.post(reverse("wall:submit"), form_data(**fields))
 
 
-def test_it_refuses_posts_past_the_limit_and_keeps_what_was_typed(client, settings):
+def test_it_refuses_posts_past_the_limit_and_keeps_what_was_typed(client, settings, each_cache):
     settings.ECHOWALL_WEB_POSTS_PER_IP = 2
     assert post(client, title="第一条：图书馆").status_code == 302
     assert post(client, title="第二条：图书馆").status_code == 302
@@ -32,6 +32,7 @@ def test_it_refuses_posts_past_the_limit_and_keeps_what_was_typed(client, settin
     page = refused.content.decode()
     assert "稍后再试" in page and "第三条：图书馆座位" in page
     assert Post.objects.count() == 2
+    assert RateCounter.objects.exists() == (each_cache == "one machine")  # on Redis, no row per post
 
     elsewhere = Client(REMOTE_ADDR="10.0.0.9")  # another network has its own budget
     assert post(elsewhere, title="第三条：图书馆座位").status_code == 302

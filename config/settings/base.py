@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "captcha",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
@@ -122,19 +123,33 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     lock_timeout = round(1000 * env_float("ECHOWALL_PG_LOCK_TIMEOUT", 20.0))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={lock_timeout}"
 
-# The cache holds the public pages served to anonymous visitors, the rate limits' counts and the
-# statistics. ECHOWALL_CACHE picks where: "locmem" (this process only: right for one process),
-# "file" (VAR_DIR/cache: shared by every process on this machine) or "database" (the table
-# echowall_cache, made by `manage.py createcachetable`: shared by every machine).
+# The cache holds the public pages served to anonymous visitors and the statistics. ECHOWALL_CACHE
+# picks where: "locmem" (this process only: right for one process), "file" (VAR_DIR/cache: shared by
+# every process on this machine) or "database" (the table echowall_cache, made by `manage.py
+# createcachetable`: shared by every machine). REDIS_URL (redis://host:6379/0) overrides it: the cache
+# of several machines, which also holds the rate limits' counts and the sessions.
+REDIS_URL = env_str("REDIS_URL", "")
 ECHOWALL_CACHE = env_str("ECHOWALL_CACHE", "locmem")
 ECHOWALL_CACHE_BACKENDS = {
-    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")},
-    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "echowall_cache"},
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
+    "file": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "echowall_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 if ECHOWALL_CACHE not in ECHOWALL_CACHE_BACKENDS:
     raise ImproperlyConfigured(f"ECHOWALL_CACHE must be locmem, file or database, not {ECHOWALL_CACHE!r}.")
-CACHES = {"default": {**ECHOWALL_CACHE_BACKENDS[ECHOWALL_CACHE], "OPTIONS": {"MAX_ENTRIES": 5000}}}
+CACHES = {"default": ECHOWALL_CACHE_BACKENDS[ECHOWALL_CACHE]}
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions in Redis, written through to the database: a restarted Redis logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Seconds a public page stays cached for anonymous visitors (0: never cached). Any change to the wall
 # drops every cached page at once; this bounds how old the home page's month figures can get.
 ECHOWALL_PAGE_CACHE_SECONDS = env_int("ECHOWALL_PAGE_CACHE_SECONDS", 60)
@@ -169,12 +184,41 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Photos and images in an S3-compatible object store (MinIO, a cloud's), shared by every machine, once
+# a bucket is named. Objects are private: a post's photos are served only through /photos/<id>/, which
+# asks the privacy gate first; editors' images by short-lived signed links.
+ECHOWALL_MEDIA_BUCKET = env_str("ECHOWALL_MEDIA_BUCKET", "")
+if ECHOWALL_MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ECHOWALL_MEDIA_BUCKET,
+            "endpoint_url": env_str("ECHOWALL_MEDIA_ENDPOINT_URL", "") or None,  # empty: AWS itself
+            "region_name": env_str("ECHOWALL_MEDIA_REGION", "") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,  # empty: the machine's own credentials
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Six photos of up to 10 MB each plus the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (notifications, search indexing, the tick's task): "immediate" runs it inside the
+# request that caused it (one machine, the demo, the tests); "database" stores it for `manage.py
+# db_worker` processes, on any machine, so no request waits on a mail server or a webhook.
+ECHOWALL_TASKS = env_str("ECHOWALL_TASKS", "immediate")
+ECHOWALL_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if ECHOWALL_TASKS not in ECHOWALL_TASK_BACKENDS:
+    raise ImproperlyConfigured(f"ECHOWALL_TASKS must be immediate or database, not {ECHOWALL_TASKS!r}.")
+TASKS = {"default": {"BACKEND": ECHOWALL_TASK_BACKENDS[ECHOWALL_TASKS]}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "echowall@localhost")
