@@ -37,4 +37,4 @@ def empty_cache():
 from tests.search_backends import each_backend, elasticsearch_server, people, publish  # noqa: E402, F401
 
 # The cache on one machine and on Redis (tests/servers.py).
-from tests.servers import each_cache, redis_server  # noqa: E402, F401
+from tests.servers import each_cache, redis_server, s3_server  # noqa: E402, F401

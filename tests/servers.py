@@ -95,6 +95,11 @@ def redis_server(tmp_path_factory):
     yield from redis_url(tmp_path_factory.mktemp("redis"))
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    yield from s3_url()
+
+
 def use_redis(settings, url):
     """The settings REDIS_URL gives (config/settings/base.py), on an empty Redis."""
     from django.core.cache import cache

@@ -29,11 +29,6 @@ from tests.test_submit import form_data
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.fixture(scope="session")
-def s3_server():
-    yield from servers.s3_url()
-
-
 def media_storage(monkeypatch, **env):
     """The media storage config/settings/base.py sets up from these environment variables."""
     for name, value in env.items():

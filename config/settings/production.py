@@ -30,3 +30,6 @@ if env_str("EMAIL_HOST", ""):
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds an attempt waits on a mail server that stopped answering: without it a worker would
+    # wait for ever and send nothing else.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
