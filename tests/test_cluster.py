@@ -30,7 +30,7 @@ from tests.factories import image_bytes, make_category, make_editor, make_handle
 from tests.sso_fakes import FakeServer, _Handler
 from tests.test_faults import shared_database_url
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WEB_POSTS_PER_IP = 6
 LOAD_SECONDS = float(os.environ.get("ECHOWALL_CLUSTER_LOAD_SECONDS", "4"))

@@ -117,7 +117,7 @@ class _Webhook(_Handler):
         self._answer(200, '{"errcode": 0}', "application/json")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_once_deliver_each_message_once(settings, tmp_path):
     settings.TASKS = DATABASE_TASKS
     with FakeServer(_Webhook) as robot:
