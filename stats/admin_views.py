@@ -1,6 +1,7 @@
 """The ranking report (三率排名) for leaders, supervisors and editors, on screen and as files."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -140,8 +141,9 @@ def hot_topics_report(request):
         {
             "form": form,
             "period": period,
-            "terms": _bars(hot_topics.top_terms(posts)),
-            "public_terms": None if public_terms is None else _bars(public_terms),
+            "terms": _bars(hot_topics.top_terms(posts), _word_link(request)),
+            "public_terms": None if public_terms is None else _bars(public_terms, _word_link(request)),
+            "with_word": _posts_with(posts, request.GET.get("word", "").strip()[:50]),
             "clusters": [_cluster(title, post_ids) for title, post_ids in hot_topics.recurring(posts)],
             "years": years,
             "months": months,
@@ -154,9 +156,27 @@ def hot_topics_report(request):
     )
 
 
-def _bars(terms):
+def _bars(terms, link):
     most = terms[0][1] if terms else 1
-    return [(word, count, round(100 * count / most)) for word, count in terms]
+    return [(word, count, round(100 * count / most), link(word)) for word, count in terms]
+
+
+def _word_link(request):
+    """A word's link: this page again, listing the period's posts that have the word."""
+
+    def link(word):
+        query = request.GET.copy()
+        query["word"] = word
+        return f"{request.path}?{query.urlencode()}#word"
+
+    return link
+
+
+def _posts_with(posts, word, shown=50):
+    if not word:
+        return None
+    having = posts.filter(Q(title__contains=word) | Q(body__contains=word)).order_by("-accepted_at", "-pk")
+    return {"word": word, "count": having.count(), "posts": list(having.select_related("unit")[:shown])}
 
 
 def _cluster(title, post_ids, shown=10):

@@ -1,5 +1,7 @@
 """Hot topics: the words that keep coming up in a period's posts, for statistics readers only."""
 
+import html
+import re
 from datetime import datetime
 
 import time_machine
@@ -102,3 +104,39 @@ def test_a_unit_supervisor_reads_the_hot_topics_of_their_own_units_only(client):
     for content in (own, asked_for_other):
         assert "门禁" not in content
         assert f'value="{other.pk}"' not in content  # not offered either
+
+
+def test_a_word_counts_once_in_its_longest_form_and_everyday_words_are_left_out(client):
+    unit, editor = make_unit("后勤管理处"), make_editor()
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=periods.LOCAL), tick=False):
+        make_accepted_post(editor, unit, title="图书馆晚上座位不够", body="经常找不到座位")
+        make_accepted_post(editor, unit, title="图书馆空调不制冷", body="晚上特别热")
+    client.force_login(make_user(groups=["校领导"]))
+    with time_machine.travel(datetime(2026, 4, 10, tzinfo=periods.LOCAL), tick=False):
+        content = client.get(URL + MARCH).content.decode()
+    words = re.findall(r'<th scope="row"><a href="[^"]*">([^<]+)</a></th>\s*<td>(\d+)</td>', content)
+    assert ("图书馆", "2") in words
+    assert not {"图书", "书馆", "晚上", "经常"} & {word for word, _ in words}
+
+
+def test_each_word_lists_the_periods_posts_that_have_it_for_every_reader(client):
+    unit, editor = make_unit("后勤管理处"), make_editor()
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=periods.LOCAL), tick=False):
+        wanted = make_accepted_post(editor, unit, title="图书馆空调不制冷", wants_public=False)
+        make_accepted_post(editor, unit, title="食堂窗口太少")
+    with time_machine.travel(datetime(2026, 4, 2, 10, tzinfo=periods.LOCAL), tick=False):
+        april = make_accepted_post(editor, unit, title="图书馆座位不够")
+    supervisor = make_user(groups=["督查员"])
+    unit.supervisors.add(supervisor)
+    for reader in (make_user(groups=["校领导"]), supervisor, editor):
+        client.force_login(reader)
+        with time_machine.travel(datetime(2026, 4, 10, tzinfo=periods.LOCAL), tick=False):
+            content = client.get(URL + MARCH).content.decode()
+            link = html.unescape(re.search(r'<a href="([^"]+)">图书馆</a>', content).group(1))
+            listed = client.get(link).content.decode()
+        section = listed[listed.index('id="word"') :]
+        assert "1 条含“图书馆”的诉求" in section, reader
+        assert reverse("cases_admin:post", args=[wanted.pk]) in section
+        assert client.get(reverse("cases_admin:post", args=[wanted.pk])).status_code == 200  # the reader may open it
+        assert reverse("cases_admin:post", args=[april.pk]) not in section  # another month
+        assert "食堂窗口太少" not in section
