@@ -26,7 +26,7 @@ from cases.admin_views.queues import (
     PostTable,
     PostTitleColumn,
 )
-from cases.models import Post, Rating, Unit
+from cases.models import Post, Rating, Reply, Unit
 from cases.params import parse_page
 from stats.forms import LedgerForm
 from stats.reports import safe_cell
@@ -71,10 +71,13 @@ CSV_HEADINGS = [
     gettext_lazy("Key supervision"),
     gettext_lazy("First replied at"),
     gettext_lazy("Closed at"),
-    gettext_lazy("Transfers"),
+    gettext_lazy("Transfers and re-assignments"),
     gettext_lazy("Ratings (attitude/speed/result)"),
     gettext_lazy("Cannot be solved now: planned solution date"),
     gettext_lazy("Why it cannot be solved now"),
+    # So that the file stands alone: what was asked, as the unit reads it, and every answer.
+    gettext_lazy("Text of the post, with the poster's additions"),
+    gettext_lazy("Replies"),
 ]
 
 
@@ -90,7 +93,12 @@ def _ledger_posts(request, name):
     form = LedgerForm(request.GET or None, units=units)
     selected = LEDGERS[name].select(form.filter(posts)).with_hold_reason()
     selected = selected.select_related(*LIST_RELATED).prefetch_related(
-        "co_units", "transfers__from_unit", "transfers__to_unit", Prefetch("ratings", Rating.objects.order_by("round"))
+        "co_units",
+        "transfers__from_unit",
+        "transfers__to_unit",
+        "follow_ups",
+        Prefetch("replies", Reply.objects.select_related("unit")),
+        Prefetch("ratings", Rating.objects.order_by("round")),
     )
     return form, selected.order_by("accepted_at", "pk")
 
@@ -141,7 +149,9 @@ def _when(moment):
 
 def _csv_row(post):
     transfers = "；".join(
-        f"{_when(transfer.created_at)} {transfer.from_unit} → {transfer.to_unit}" for transfer in post.transfers.all()
+        f"{_when(transfer.created_at)} {transfer.get_kind_display()}：{transfer.from_unit} → {transfer.to_unit}"
+        f"（{transfer.reason}）"
+        for transfer in post.transfers.all()
     )
     ratings = "；".join(f"{rating.attitude}/{rating.speed}/{rating.result}" for rating in post.ratings.all())
     return [
@@ -162,7 +172,23 @@ def _csv_row(post):
         ratings,
         _hold_date(post),
         post.hold_reason if post.on_hold else "",
+        "\n".join([post.body, *(_follow_up(follow_up) for follow_up in post.follow_ups.all())]),
+        "\n".join(_reply(reply) for reply in post.replies.all()),
     ]
+
+
+def _follow_up(follow_up):
+    label = _("Reason for reopening") if follow_up.reopens else _("Added by the poster")
+    return f"{_when(follow_up.created_at)} {label}：{follow_up.body}"
+
+
+def _reply(reply):
+    seen_by = _("public") if reply.is_public else _("to the poster only")
+    mark = ""
+    if reply.cannot_solve:
+        planned = reply.solve_by.isoformat() if reply.solve_by else _("Not set")
+        mark = _("【Cannot be solved now; planned for %(date)s】") % {"date": planned}
+    return f"{_when(reply.created_at)} {reply.unit or ''}（{seen_by}）{mark}：{reply.body}"
 
 
 def _hold_date(post):

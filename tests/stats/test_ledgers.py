@@ -3,12 +3,13 @@
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from cases.models import HandlingSettings
 from stats import periods
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
 
@@ -138,5 +139,44 @@ def test_it_compiles_a_units_month_with_each_posts_timeline(client):
     (row,) = rows[2:]
     assert row[1] == "研究生选课" and row[5] == "已办结"
     assert row[6] == "2026-03-02 10:00" and row[11] == "2026-03-02 15:00" and row[12] == "2026-03-03 10:00"
-    assert row[13] == "2026-03-02 11:00 教务处 → 研究生院"
+    assert row[13] == "2026-03-02 11:00 转办：教务处 → 研究生院（研究生的事）"
     assert row[14] == "5/4/3"
+
+
+def test_a_ledger_csv_stands_alone_with_the_text_each_reply_and_labelled_transfers(client):
+    first, second, third = make_unit("教务处"), make_unit("研究生院"), make_unit("保卫处")
+    editor, first_handler, second_handler = make_editor(), make_handler(first), make_handler(second)
+    rules = HandlingSettings.load()
+    rules.max_transfers = 1
+    rules.save()
+    with at(3, 2):
+        post = make_accepted_post(editor, first, title="实验楼夜间断电", body="实验楼三层每晚十点断电，实验做不完。")
+    with at(3, 2, 11):
+        post.transfer(first_handler, second, "研究生实验室归研究生院")
+    with at(3, 2, 12):
+        assert post.transfer(second_handler, third, "供电归保卫处") is False  # past the limit: refused
+    with at(3, 2, 15):
+        post.reply(second_handler, "先改到十一点断电。", is_public=False)
+    with at(3, 3, 9):
+        post.add_follow_up("十一点也不够，希望通宵供电。")
+    with at(3, 3, 10):
+        post.reply(
+            second_handler, "需改造线路，暑假施工。", is_public=True, cannot_solve=True, solve_by=date(2026, 8, 31)
+        )
+    client.force_login(make_user(groups=["校领导"]))
+    url = reverse("stats_admin:ledger_csv", args=["compiled"]) + MARCH + f"&unit={second.pk}"
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    headings, (row,) = rows[1], rows[2:]
+    cell = dict(zip(headings, row, strict=True))
+    assert cell["转办与改派记录"] == (
+        "2026-03-02 11:00 转办：教务处 → 研究生院（研究生实验室归研究生院）；"
+        "2026-03-02 12:00 拒绝转办：已转交全局督办员：研究生院 → 保卫处（供电归保卫处）"
+    )
+    assert cell["诉求内容（含诉求人补充）"].split("\n") == [
+        "实验楼三层每晚十点断电，实验做不完。",
+        "2026-03-03 09:00 诉求人补充：十一点也不够，希望通宵供电。",
+    ]
+    assert cell["答复"].split("\n") == [
+        "2026-03-02 15:00 研究生院（仅诉求人可见）：先改到十一点断电。",
+        "2026-03-03 10:00 研究生院（公开）【暂无法解决，计划 2026-08-31 解决】：需改造线路，暑假施工。",
+    ]
