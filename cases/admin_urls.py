@@ -14,6 +14,7 @@ urlpatterns = [
     path("posts/overdue/all/results/", queues.AllOverdueQueue.as_view(results_only=True), name="all_overdue_results"),
     path("posts/awaiting-closure/", queues.AwaitingClosureQueue.as_view(), name="awaiting_closure"),
     path("posts/on-hold/", queues.OnHoldQueue.as_view(), name="on_hold"),
+    path("posts/return-visits/", queues.ReturnVisitQueue.as_view(), name="return_visits"),
     path("posts/key-supervision/", queues.KeySupervisionQueue.as_view(), name="key_supervision"),
     path("posts/<int:pk>/", case_file.post_detail, name="post"),
     path("posts/<int:pk>/accept/", actions.accept, name="accept"),

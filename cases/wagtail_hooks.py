@@ -55,6 +55,7 @@ def _supervises_units_only(user):
 MENU = [
     (_("New posts"), "screening", roles.is_editor, "mail", 110),
     (_("Take in a post"), "intake", roles.is_editor, "plus", 115),
+    (_("Return visits due"), "return_visits", roles.is_editor, "user", 116),
     (_("My units' unreplied posts"), "unreplied", roles.handles_any_unit, "time", 120),
     (_("My units' posts awaiting closure"), "awaiting_closure", roles.handles_any_unit, "check", 121),
     (_("My units' posts on hold"), "on_hold", roles.handles_any_unit, "date", 122),

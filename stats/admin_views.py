@@ -56,10 +56,19 @@ def ranking(request):
             "rate_charts": _rate_charts(period),
             "category_chart": _category_chart(period),
             "channels": figures.by_channel(period),
+            "return_visits": _return_visits(period),
             "from_posting": _from_posting(period),
             **header(_("Statistics and ranking"), "table"),
         },
     )
+
+
+def _return_visits(period):
+    rows, total = figures.return_visits(period)
+    if not total.visited:
+        return None
+    shown = [(row.unit_name or "—", row, reports.percent(row.satisfaction_rate)) for row in rows]
+    return {"rows": shown, "total": (_("Whole school"), total, reports.percent(total.satisfaction_rate))}
 
 
 def _sort_links(query, form):

@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Su
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
-from cases.models import Category, Post, Unit
+from cases.models import Category, Post, ReturnVisit, Unit
 from stats.expressions import FIGURE_COUNTS, SUMMED, received_in
 from stats.periods import custom_period, local_today
 from stats.rollup import days_of, p90, pending_in, waits_of
@@ -234,3 +234,36 @@ def seasons(unit=None, years=5, today=None):
         counts[row["year"], row["month"]] = row["received"]
     shown = list(range(period.first.year, today.year + 1))
     return shown, [(month, [counts.get((year, month), 0) for year in shown]) for month in range(1, 13)]
+
+
+@dataclass
+class ReturnVisits:
+    """回访 of one unit (or the school) in a period, by the day of the visit."""
+
+    unit_name: str = ""
+    solved: int = 0
+    unsolved: int = 0
+    unreachable: int = 0
+
+    @property
+    def visited(self):
+        return self.solved + self.unsolved + self.unreachable
+
+    @property
+    def satisfaction_rate(self):
+        """Solved among the posters reached: one who could not be reached said nothing either way."""
+        reached = self.solved + self.unsolved
+        return self.solved / reached if reached else None
+
+
+def return_visits(period):
+    """[ReturnVisits per unit that had any, by name], and the school's total."""
+    visits = ReturnVisit.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+    counts = visits.values("post__unit__name", "outcome").annotate(n=Count("pk"))
+    rows, total = {}, ReturnVisits()
+    for count in counts:
+        name = count["post__unit__name"] or ""
+        row = rows.setdefault(name, ReturnVisits(unit_name=name))
+        for figures in (row, total):
+            setattr(figures, count["outcome"], getattr(figures, count["outcome"]) + count["n"])
+    return sorted(rows.values(), key=lambda row: row.unit_name), total

@@ -11,7 +11,7 @@ from wagtail.admin.views.generic.base import BaseListingView
 
 from cases import roles
 from cases.filters import EscalationFilterSet, PostFilterSet
-from cases.models import Post, Unit
+from cases.models import HandlingSettings, Post, Unit
 
 from .base import LIST_RELATED
 
@@ -153,6 +153,19 @@ class OnHoldQueue(PostListing):
 
     def posts(self, user):
         return Post.objects.handled_by(user).filter(co_handling=False).on_hold().with_hold_reason()
+
+
+class ReturnVisitQueue(PostListing):
+    """回访: closed posts due for a return visit, by the handling rules' delay and share."""
+
+    is_for = roles.is_editor
+    page_title = _("Return visits due")
+    header_icon = "user"
+    empty_message = _("No closed post waits for a return visit.")
+    columns = [PostTitleColumn(), UNIT, CATEGORY, DateTimeColumn("closed_at", label=_("Closed at"))]
+
+    def posts(self, user):
+        return Post.objects.due_for_return_visit(HandlingSettings.load())
 
 
 class SupervisionList(PostListing):

@@ -47,6 +47,17 @@ class HandlingSettings(BaseGenericSetting):
     digest_hour = models.PositiveSmallIntegerField(
         _("daily digest hour"), default=8, validators=[MaxValueValidator(23)], help_text=_("Asia/Shanghai time.")
     )
+    return_visit_days = models.PositiveSmallIntegerField(
+        _("return visit due after (days)"),
+        default=3,
+        help_text=_("Days after closing that a post joins the editors' list of return visits (回访)."),
+    )
+    return_visit_percent = models.PositiveSmallIntegerField(
+        _("share of closed posts visited (%)"),
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text=_("100 visits every closed post; less, the same share of each unit's, picked by number."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -63,6 +74,9 @@ class HandlingSettings(BaseGenericSetting):
         ),
         FieldPanel("reopen_at_or_below"),
         FieldPanel("digest_hour"),
+        MultiFieldPanel(
+            [FieldPanel("return_visit_days"), FieldPanel("return_visit_percent")], heading=_("Return visits (回访)")
+        ),
     ]
 
     class Meta:

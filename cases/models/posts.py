@@ -1,9 +1,10 @@
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +110,16 @@ class PostQuerySet(models.QuerySet):
     def hold_due(self, today):
         """On hold, planned for today or earlier, the unit not yet reminded of it."""
         return self.open().filter(on_hold=True, solve_by__lte=today, hold_reminded_at=None)
+
+    def due_for_return_visit(self, rules, now=None):
+        """回访: closed posts not yet visited, rules.return_visit_days after closing, longest waiting first.
+
+        Below 100%, the posts whose number ends (mod 100) below the share: a fixed sample, the same
+        share of every unit's posts, that stays put as the list is worked through."""
+        closed_before = (now or timezone.now()) - timedelta(days=rules.return_visit_days)
+        due = self.filter(status=Post.Status.CLOSED, closed_at__lte=closed_before, return_visits=None)
+        sampled = due.alias(slot=F("pk") % 100).filter(slot__lt=rules.return_visit_percent)
+        return sampled.order_by("closed_at", "pk")
 
     def reopened(self):
         """Posts reopened at least once (an unsatisfied rating or return visit), whatever their state now."""

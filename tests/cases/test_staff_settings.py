@@ -148,9 +148,17 @@ def test_editors_change_the_handling_rules(client):
         "max_transfers": 2,
         "reopen_at_or_below": 2,
         "digest_hour": 8,
+        "return_visit_days": 7,
+        "return_visit_percent": 30,
     }
     assert client.post(url, data).status_code == 302
-    assert (HandlingSettings.load().screening_hours, HandlingSettings.load().reply_hours) == (6, 12)
+    rules = HandlingSettings.load()
+    assert (rules.screening_hours, rules.reply_hours, rules.return_visit_days, rules.return_visit_percent) == (
+        6,
+        12,
+        7,
+        30,
+    )
 
 
 def test_the_settings_lists_speak_the_staffs_language(client):
