@@ -111,6 +111,11 @@ def _reason_field(help_text):
 class AcceptForm(forms.Form):
     prefix = "accept"
     unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.filter(is_active=True))
+    urgent = forms.BooleanField(
+        label=_("Urgent (应急)"),
+        required=False,
+        help_text=_("Short deadlines; the unit's handlers and supervisors hear at once."),
+    )
 
 
 class RejectForm(forms.Form):

@@ -56,8 +56,10 @@ def workdays_between(start, end):
     return sum(is_workday(first + timedelta(days=n), overrides) for n in range(1, (last - first).days + 1))
 
 
-def _rules(kind):
+def _rules(kind, urgent=False):
     rules = HandlingSettings.load()
+    if urgent:  # 应急: the rules' short deadlines, whatever the kind's
+        return rules.urgent_reply_hours, rules.urgent_resolve_workdays
     reply_hours = kind.reply_hours if kind and kind.reply_hours else rules.reply_hours
     resolve_workdays = kind.resolve_workdays if kind and kind.resolve_workdays else rules.resolve_workdays
     return reply_hours, resolve_workdays
@@ -69,13 +71,13 @@ def screening_due(kind, posted_at):
     return posted_at + timedelta(hours=hours)
 
 
-def reply_due(kind, start):
-    reply_hours, _resolve = _rules(kind)
+def reply_due(kind, start, urgent=False):
+    reply_hours, _resolve = _rules(kind, urgent)
     return start + timedelta(hours=reply_hours)
 
 
-def resolution_due(kind, start):
-    _reply, resolve_workdays = _rules(kind)
+def resolution_due(kind, start, urgent=False):
+    _reply, resolve_workdays = _rules(kind, urgent)
     return add_workdays(start, resolve_workdays)
 
 

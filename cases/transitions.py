@@ -61,13 +61,15 @@ class PostTransitions:
         case_event.send(sender=type(self), post=self, event=event, data=data)
 
     def _restart_clock(self, now):
-        self.reply_due_at = clock.reply_due(self.kind, now)
-        self.resolution_due_at = clock.resolution_due(self.kind, now)
+        self.reply_due_at = clock.reply_due(self.kind, now, self.is_urgent)
+        self.resolution_due_at = clock.resolution_due(self.kind, now, self.is_urgent)
         self.escalation = self.Escalation.NONE
         self.escalated_at = None
 
     @transaction.atomic
-    def accept(self, by, unit):
+    def accept(self, by, unit, urgent=None):
+        """Route the post to unit. urgent (应急) shortens its deadlines and tells the unit's supervisors
+        too; None takes the category's default."""
         self._require(by, self._may_accept, self.can_accept)
         if not unit.is_active:
             raise TransitionError(_("%(unit)s no longer takes posts.") % {"unit": unit.name})
@@ -75,10 +77,11 @@ class PostTransitions:
         self.unit = unit
         self.status = self.Status.ACCEPTED
         self.accepted_at = now
+        self.is_urgent = self.category.is_urgent if urgent is None else urgent
         self._restart_clock(now)
         self.save()
-        self._log("wall.accept", by, unit=unit.name)
-        self._notify("routed", unit=unit)
+        self._log("wall.accept", by, unit=unit.name, urgent=self.is_urgent)
+        self._notify("routed", unit=unit, urgent=self.is_urgent)
 
     def record_intake(self, by):
         """The trail's first entry for a post an editor typed in for a caller, visitor or letter."""

@@ -66,8 +66,8 @@ class CategoryViewSet(ModelViewSet):
     url_prefix = "wall/categories"
     icon = "list-ul"
     menu_label = _("Categories")
-    form_fields = ["name", "name_en", "default_unit", "sort_order"]
-    list_display = ["name", "default_unit", "sort_order"]
+    form_fields = ["name", "name_en", "default_unit", "is_urgent", "sort_order"]
+    list_display = ["name", "default_unit", yes_no(Category, "is_urgent"), "sort_order"]
     ordering = ["sort_order", "pk"]
     copy_view_enabled = False
 

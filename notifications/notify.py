@@ -192,6 +192,8 @@ def _recipients(post, event, data):
         staff, units = get_user_model().objects.filter(pk=data["instruction"].author_id), []
     elif event == "escalated":
         staff = _supervisors(post.unit, data["level"])
+    elif event == "routed" and data.get("urgent"):  # 应急: the unit's supervisors hear at once too
+        staff = get_user_model().objects.filter(Q(handled_units=post.unit) | Q(supervised_units=post.unit))
     else:
         staff = _handlers(units)
     staff = list(staff.filter(is_active=True).distinct())
@@ -280,6 +282,8 @@ def _event_facts(event, data):
         return {"instruction": instruction.body, "answer": instruction.answer}
     if event == "hold_due":
         return {"solve_by": data["solve_by"]}
+    if event == "routed":
+        return {"urgent": data.get("urgent", False)}
     return {}
 
 

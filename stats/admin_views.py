@@ -57,6 +57,7 @@ def ranking(request):
             "category_chart": _category_chart(period),
             "channels": figures.by_channel(period),
             "return_visits": _return_visits(period),
+            "urgent": _urgent(period),
             "from_posting": _from_posting(period),
             **header(_("Statistics and ranking"), "table"),
         },
@@ -69,6 +70,14 @@ def _return_visits(period):
         return None
     shown = [(row.unit_name or "—", row, reports.percent(row.satisfaction_rate)) for row in rows]
     return {"rows": shown, "total": (_("Whole school"), total, reports.percent(total.satisfaction_rate))}
+
+
+def _urgent(period):
+    rows, total = figures.urgent(period)
+    if not total.received:
+        return None
+    shown = [(row.unit_name or "—", row, reports.percent(row.response_rate)) for row in rows]
+    return {"rows": shown, "total": (_("Whole school"), total, reports.percent(total.response_rate))}
 
 
 def _sort_links(query, form):

@@ -267,3 +267,32 @@ def return_visits(period):
         for figures in (row, total):
             setattr(figures, count["outcome"], getattr(figures, count["outcome"]) + count["n"])
     return sorted(rows.values(), key=lambda row: row.unit_name), total
+
+
+@dataclass
+class Urgent:
+    """应急 posts of one unit (or the school) accepted in a period, and how many were answered in time."""
+
+    unit_name: str = ""
+    received: int = 0
+    pending: int = 0  # not answered, deadline still ahead: left out, as in the response rate
+    answered_on_time: int = 0
+
+    @property
+    def response_rate(self):
+        judged = self.received - self.pending
+        return self.answered_on_time / judged if judged else None
+
+
+def urgent(period, now=None):
+    """[Urgent per unit that had any, by name], and the school's total."""
+    now = now or timezone.now()
+    posts = Post.objects.filter(is_urgent=True, accepted_at__gte=period.start, accepted_at__lt=period.end)
+    rows, total = {}, Urgent()
+    for name, replied, due in posts.values_list("unit__name", "first_replied_at", "reply_due_at"):
+        row = rows.setdefault(name or "", Urgent(unit_name=name or ""))
+        for figures in (row, total):
+            figures.received += 1
+            figures.pending += replied is None and due > now
+            figures.answered_on_time += replied is not None and replied <= due
+    return sorted(rows.values(), key=lambda row: row.unit_name), total

@@ -22,7 +22,7 @@ def accept(request, pk):
     return act(
         request,
         post,
-        lambda: post.accept(request.user, unit),
+        lambda: post.accept(request.user, unit, urgent=form.cleaned_data["urgent"]),
         _("Accepted and routed to %(unit)s.") % {"unit": unit.name},
     )
 

@@ -125,7 +125,9 @@ def _actions(post, user):
 
 
 def _accept_form(post):
-    return AcceptForm(initial={"unit": post.category.default_unit or post.requested_unit})
+    return AcceptForm(
+        initial={"unit": post.category.default_unit or post.requested_unit, "urgent": post.category.is_urgent}
+    )
 
 
 def _routing_form(post):

@@ -47,6 +47,12 @@ class HandlingSettings(BaseGenericSetting):
     digest_hour = models.PositiveSmallIntegerField(
         _("daily digest hour"), default=8, validators=[MaxValueValidator(23)], help_text=_("Asia/Shanghai time.")
     )
+    urgent_reply_hours = models.PositiveSmallIntegerField(
+        _("urgent posts: reply within (hours)"), default=2, validators=[MinValueValidator(1)]
+    )
+    urgent_resolve_workdays = models.PositiveSmallIntegerField(
+        _("urgent posts: resolve within (working days)"), default=1, validators=[MinValueValidator(1)]
+    )
     return_visit_days = models.PositiveSmallIntegerField(
         _("return visit due after (days)"),
         default=3,
@@ -71,6 +77,9 @@ class HandlingSettings(BaseGenericSetting):
                 FieldPanel("max_transfers"),
             ],
             heading=_("Escalation"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("urgent_reply_hours"), FieldPanel("urgent_resolve_workdays")], heading=_("Urgent posts (应急)")
         ),
         FieldPanel("reopen_at_or_below"),
         FieldPanel("digest_hour"),

@@ -248,6 +248,9 @@ class Post(PostRules, PostTransitions, models.Model):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     screening_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)  # editors told it is late
     reminded_round = models.PositiveSmallIntegerField(default=0, editable=False)  # reply reminder sent for
+    is_urgent = models.BooleanField(
+        _("urgent (应急)"), default=False, help_text=_("Short deadlines; the unit and its supervisors hear at once.")
+    )
     is_key_supervision = models.BooleanField(_("key supervision (重点督办)"), default=False)
     key_supervision_due = models.DateField(_("key supervision: settle by"), null=True, blank=True)
     key_supervision_instructions = models.TextField(_("key supervision: instructions"), blank=True)

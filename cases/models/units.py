@@ -128,6 +128,11 @@ class Category(EnglishName):
         verbose_name=_("default unit"),
         help_text=_("Pre-selected when an editor routes a post of this category."),
     )
+    is_urgent = models.BooleanField(
+        _("urgent by default (应急)"),
+        default=False,
+        help_text=_("Posts of this category are routed as urgent unless the editor unticks it (safety, outages)."),
+    )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:

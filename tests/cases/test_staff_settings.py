@@ -148,6 +148,8 @@ def test_editors_change_the_handling_rules(client):
         "max_transfers": 2,
         "reopen_at_or_below": 2,
         "digest_hour": 8,
+        "urgent_reply_hours": 1,
+        "urgent_resolve_workdays": 2,
         "return_visit_days": 7,
         "return_visit_percent": 30,
     }
