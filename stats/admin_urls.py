@@ -10,4 +10,6 @@ urlpatterns = [
     path("ledgers/<str:name>/", ledgers.ledger, name="ledger"),
     path("ledgers/<str:name>/ledger.csv", ledgers.ledger_csv, name="ledger_csv"),
     path("hot-topics/", admin_views.hot_topics_report, name="hot_topics"),
+    path("bulletin/", admin_views.bulletin_page, name="bulletin"),
+    path("bulletin.pdf", admin_views.bulletin_pdf, name="bulletin_pdf"),
 ]

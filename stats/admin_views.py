@@ -12,7 +12,7 @@ from cases import roles
 from cases.admin_views.base import header
 from cases.models import Unit
 from search.backends import get_backend
-from stats import charts, figures, hot_topics, reports, rules
+from stats import bulletin, charts, figures, hot_topics, reports, rules
 from stats.forms import LedgerForm, RankingForm
 
 RATE_CHARTS = [
@@ -136,6 +136,21 @@ def ranking_download(request, file_type):
     response = HttpResponse(build(rows, title), content_type=content_type)
     filename = f"ranking-{period.first}-{period.last}.{file_type}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def bulletin_page(request):
+    """The bulletin as a page, to read or print; its PDF beside it (the same template)."""
+    _require_statistics_reader(request.user)
+    period = RankingForm(request.GET or None).period()
+    return HttpResponse(bulletin.html(period))
+
+
+def bulletin_pdf(request):
+    _require_statistics_reader(request.user)
+    period = RankingForm(request.GET or None).period()
+    response = HttpResponse(bulletin.pdf(period), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{period.first}-{period.last}.pdf"'
     return response
 
 

@@ -1,4 +1,5 @@
-"""Mail the ranking of the last finished day, month or year, as XLSX, to the configured recipients.
+"""Mail the bulletin (PDF) and the ranking (XLSX) of the last finished day, month or year to the
+configured recipients.
 
 Run it from cron after midnight (Beijing time), e.g. daily at 00:30, monthly on the 1st, yearly on
 1 January: `manage.py send_reports --period daily`. Recipients: STATS_REPORT_RECIPIENTS.
@@ -11,7 +12,7 @@ from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from stats import periods, reports
+from stats import bulletin, periods, reports
 from stats.figures import overall
 
 PERIODS = {"daily": periods.PeriodKind.DAY, "monthly": periods.PeriodKind.MONTH, "yearly": periods.PeriodKind.YEAR}
@@ -24,7 +25,7 @@ def last_finished(kind, today):
 
 
 class Command(BaseCommand):
-    help = "Mail the ranking of units (三率) for the last finished day, month or year as XLSX."
+    help = "Mail the bulletin (PDF) and the ranking of units (三率, XLSX) of the last finished day, month or year."
 
     def add_arguments(self, parser):
         parser.add_argument("--period", choices=PERIODS, required=True)
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         message = EmailMessage(subject=title, body=body, to=recipients)
         rows = reports.ranking(chosen)
         message.attach(f"ranking-{chosen.first}-{chosen.last}.xlsx", reports.xlsx_bytes(rows, title), XLSX)
+        message.attach(f"bulletin-{chosen.first}-{chosen.last}.pdf", bulletin.pdf(chosen), "application/pdf")
         message.send()
         if options["verbosity"]:
             self.stdout.write(f"Sent {title} to {len(recipients)} recipient(s).")
