@@ -5,11 +5,14 @@ Internal: read by statistics readers and mailed by send_reports. Post titles are
 shown titles, as in staff messages; no poster is named.
 """
 
+from datetime import timedelta
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Post
 from stats import figures, hot_topics, reports
+from stats.periods import add_months, custom_period
 
 BULLETIN_KEYS = [
     "unit_name",
@@ -38,9 +41,7 @@ def context(period, now=None):
             (rank, [column.shown(column.value(row)) for column in columns]) for rank, row in enumerate(rows, 1)
         ],
         "totals": [column.shown(column.value(overall)) for column in columns],
-        "trend": [
-            (day, reports.percent(point.response_rate), point.received) for day, point in figures.trend(period, now)
-        ],
+        **_trends(period, rows, now),
         "categories": _category_totals(categories, steps),
         "words": hot_topics.top_terms(posts, limit=10),
         "recurring": [(title, len(ids)) for title, ids in hot_topics.recurring(posts, limit=5)],
@@ -48,6 +49,36 @@ def context(period, now=None):
         "overdue": list(Post.objects.overdue(now).select_related("unit").order_by("resolution_due_at")[:LISTED]),
         "overdue_count": Post.objects.overdue(now).count(),
         "key_supervision": list(Post.objects.key_supervision().select_related("unit")[:LISTED]),
+    }
+
+
+def _parts(period):
+    """What a printed trend steps by: a day alone; weeks of a month or less; months of longer periods."""
+    if period.first == period.last:
+        return [period]
+    if (period.last - period.first).days < 62:
+        week_firsts = [period.first + timedelta(days=n) for n in range(0, (period.last - period.first).days + 1, 7)]
+        return [custom_period(first, min(first + timedelta(days=6), period.last)) for first in week_firsts]
+    parts, day = [], period.first
+    while day <= period.last:
+        end = min(add_months(day, 1) - timedelta(days=1), period.last)
+        parts.append(custom_period(day, end))
+        day = end + timedelta(days=1)
+    return parts
+
+
+def _trends(period, rows, now):
+    """The response rate per part of the period: the school's, and each unit's beside it."""
+    parts = _parts(period)
+    school = [(part, figures.overall(part, now=now)) for part in parts]
+    units_by_part = [{row.unit_id: row for row in figures.by_unit(part, now=now)} for part in parts]
+    units = [
+        (row.unit_name, [reports.percent(units[row.unit_id].response_rate) for units in units_by_part]) for row in rows
+    ]
+    return {
+        "parts": parts,
+        "trend": [(part, point.received, reports.percent(point.response_rate)) for part, point in school],
+        "unit_trend": units,
     }
 
 

@@ -52,6 +52,11 @@ def test_the_bulletin_page_ranks_the_units_with_a_totals_row(client, march):
     assert '<td class="n">1</td><td>保卫处</td><td class="n">1</td><td class="n">100.0%</td>' in ranking
     assert '<td class="n">2</td><td>后勤管理处</td><td class="n">2</td><td class="n">50.0%</td>' in ranking
     assert '<th>全校</th><td class="n">3</td><td class="n">66.7%</td>' in ranking
+    trend = page[page.index("data-trend") : page.index("</table>", page.index("data-unit-trend"))]
+    weeks = ["2026-03-01 – 2026-03-07", "2026-03-08 – 2026-03-14", "2026-03-29 – 2026-03-31"]  # a month by weeks
+    assert all(week in trend for week in weeks)
+    assert '<td>2026-03-01 – 2026-03-07</td><td class="n">3</td><td class="n">66.7%</td>' in trend
+    assert '<th>后勤管理处</th><td class="n">50.0%</td><td class="n">—</td>' in trend  # each unit's beside it
     assert "参与率" in page and "100.0% (2/2)" in page  # both units that received posts answered one
     assert "热水（3）" in page  # the hot word in all three posts (the factory's text asks about hot water too)
     assert "#3 东门路灯坏了（保卫处）" in page  # the typical case
