@@ -54,6 +54,7 @@ def ranking(request):
             "table": reports.table(rows),
             "query": request.GET.urlencode(),
             "rate_charts": _rate_charts(period),
+            "trend_table": _trend_table(period),
             "category_chart": _category_chart(period),
             "channels": figures.by_channel(period),
             "return_visits": _return_visits(period),
@@ -101,6 +102,18 @@ def _rate_charts(period):
     return [
         (title, charts.rate_chart(labels, [getattr(figures, key) for _day, figures in points]))
         for key, title in RATE_CHARTS
+    ]
+
+
+def _trend_table(period):
+    """The trend charts' values, beside them: (step, received, one shown rate per chart)."""
+    return [
+        (
+            step_label(day, period.step_unit),
+            point.received,
+            [reports.percent(getattr(point, key)) for key, _title in RATE_CHARTS],
+        )
+        for day, point in figures.trend(period)
     ]
 
 

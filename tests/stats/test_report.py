@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -144,3 +145,16 @@ def test_it_keeps_the_period_when_the_sort_column_is_unknown(client, march):
         response = client.get(RANKING + "?kind=year&day=2026-03-10&sort=bogus")
     assert "2026-01-01 – 2026-12-31" in response.content.decode()
     assert 'aria-sort="descending"' in response.content.decode()  # by the response rate, the default
+
+
+def test_the_trend_charts_values_are_in_a_table_beside_them(client, march):
+    client.force_login(_leader())
+    with at(20):
+        content = client.get(RANKING + MARCH).content.decode()
+    table = content[content.index("data-trend-values") : content.index("</table>", content.index("data-trend-values"))]
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>((?:<td>[^<]*</td>)+)</tr>', table)
+    assert len(rows) == 31  # each day of March
+    values = {label: re.findall(r"<td>([^<]*)</td>", cells) for label, cells in rows}
+    # 2 March: three posts, two answered in time, none closed, the one rating satisfied
+    assert ["3", "66.7%", "0.0%", "100.0%"] in values.values()
+    assert sum(cells[0] == "0" for cells in values.values()) == 30
