@@ -57,28 +57,22 @@ def ranking(request):
             "trend_table": _trend_table(period),
             "category_chart": _category_chart(period),
             "channels": figures.by_channel(period),
-            "return_visits": _return_visits(period),
-            "urgent": _urgent(period),
+            "return_visits": _per_unit(figures.return_visits(period), "satisfaction_rate"),
+            "urgent": _per_unit(figures.urgent(period), "response_rate"),
             "from_posting": _from_posting(period),
             **header(_("Statistics and ranking"), "table"),
         },
     )
 
 
-def _return_visits(period):
-    rows, total = figures.return_visits(period)
-    if not total.visited:
+def _per_unit(counted, rate):
+    """A small figure's table: (name, figures, the rate shown) per unit that had any, and the school's;
+    None when no unit had any."""
+    rows, total = counted
+    if not rows:
         return None
-    shown = [(row.unit_name or "—", row, reports.percent(row.satisfaction_rate)) for row in rows]
-    return {"rows": shown, "total": (_("Whole school"), total, reports.percent(total.satisfaction_rate))}
-
-
-def _urgent(period):
-    rows, total = figures.urgent(period)
-    if not total.received:
-        return None
-    shown = [(row.unit_name or "—", row, reports.percent(row.response_rate)) for row in rows]
-    return {"rows": shown, "total": (_("Whole school"), total, reports.percent(total.response_rate))}
+    shown = [(row.unit_name or "—", row, reports.percent(getattr(row, rate))) for row in rows]
+    return {"rows": shown, "total": (_("Whole school"), total, reports.percent(getattr(total, rate)))}
 
 
 def _sort_links(query, form):

@@ -131,21 +131,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 REDIS_URL = env_str("REDIS_URL", "")
 ECHOWALL_CACHE = env_str("ECHOWALL_CACHE", "locmem")
 ECHOWALL_CACHE_BACKENDS = {
-    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
-    "file": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-    "database": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "echowall_cache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")},
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "echowall_cache"},
 }
 if ECHOWALL_CACHE not in ECHOWALL_CACHE_BACKENDS:
     raise ImproperlyConfigured(f"ECHOWALL_CACHE must be locmem, file or database, not {ECHOWALL_CACHE!r}.")
-CACHES = {"default": ECHOWALL_CACHE_BACKENDS[ECHOWALL_CACHE]}
+CACHES = {"default": {**ECHOWALL_CACHE_BACKENDS[ECHOWALL_CACHE], "OPTIONS": {"MAX_ENTRIES": 5000}}}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions in Redis, written through to the database: a restarted Redis logs nobody out.

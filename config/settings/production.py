@@ -13,7 +13,7 @@ ECHOWALL_CACHE = env_str("ECHOWALL_CACHE", "file")
 if ECHOWALL_CACHE not in ("file", "database"):
     raise ImproperlyConfigured(f"ECHOWALL_CACHE must be file or database (a locmem per worker), not {ECHOWALL_CACHE!r}")
 if not REDIS_URL:  # noqa: F405
-    CACHES = {"default": ECHOWALL_CACHE_BACKENDS[ECHOWALL_CACHE]}  # noqa: F405
+    CACHES = {"default": {**ECHOWALL_CACHE_BACKENDS[ECHOWALL_CACHE], "OPTIONS": {"MAX_ENTRIES": 5000}}}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
