@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -30,9 +31,7 @@ def missing(what, hint):
 
 def redis_url(tmp_dir):
     """Yields redis://127.0.0.1:<port>/0 of a fresh redis-server that keeps nothing on disk."""
-    binary = shutil.which("redis-server") or (
-        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None
-    )
+    binary = shutil.which("redis-server")
     if binary is None:
         missing("redis-server", "apt-get install redis-server")
     port = free_port()
@@ -61,20 +60,17 @@ def s3_url():
         yield f"http://127.0.0.1:{port}"
 
 
-class _stopped_afterwards:
-    def __init__(self, process):
-        self.process = process
-
-    def __enter__(self):
-        return self.process
-
-    def __exit__(self, *exc):
-        self.process.terminate()
+@contextmanager
+def _stopped_afterwards(process):
+    try:
+        yield process
+    finally:
+        process.terminate()
         try:
-            self.process.wait(timeout=5)
+            process.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            process.kill()
+            process.wait()
 
 
 def _wait_for_port(port, process, name):
