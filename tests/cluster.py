@@ -83,9 +83,6 @@ class Cluster:
         os.killpg(self.nodes[number].pid, signal.SIGKILL)
         self.nodes[number].wait()
 
-    def log(self, name):
-        return (self.folder / f"{name}.log").read_text(errors="replace")
-
     def _node_env(self, number):
         var = self.folder / f"node{number + 1}"
         return {**self.env, "ECHOWALL_VAR_DIR": str(var), "MEDIA_ROOT": str(var / "media")}
