@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from cases.models import Category, Kind, Post, Unit
+from cases.models import Category, Kind, Place, Post, Unit
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
@@ -16,6 +16,9 @@ class PostFilterSet(WagtailFilterSet):
     kind = django_filters.ModelChoiceFilter(label=_("Kind"), queryset=Kind.objects.all(), empty_label=_("All kinds"))
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.all(), empty_label=_("All categories")
+    )
+    place = django_filters.ModelChoiceFilter(
+        label=_("Place"), queryset=Place.objects.all(), empty_label=_("All places")
     )
     created_at = django_filters.DateFromToRangeFilter(label=_("Posted"), widget=DateRangePickerWidget)
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue")

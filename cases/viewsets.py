@@ -12,7 +12,7 @@ from wagtail.permissions import register_permission_policy
 
 from cases import roles
 from cases.admin_forms import UnitForm
-from cases.models import CalendarDay, CannedReply, Category, Kind, Unit
+from cases.models import CalendarDay, CannedReply, Category, Kind, Place, Unit
 
 
 class SettingsIndexView(IndexView):
@@ -68,6 +68,19 @@ class CategoryViewSet(ModelViewSet):
     menu_label = _("Categories")
     form_fields = ["name", "name_en", "default_unit", "is_urgent", "sort_order"]
     list_display = ["name", "default_unit", yes_no(Category, "is_urgent"), "sort_order"]
+    ordering = ["sort_order", "pk"]
+    copy_view_enabled = False
+
+
+class PlaceViewSet(ModelViewSet):
+    index_view_class = SettingsIndexView
+    model = Place
+    name = "wall_places"
+    url_prefix = "wall/places"
+    icon = "site"
+    menu_label = _("Places")
+    form_fields = ["name", "name_en", "is_active", "sort_order"]
+    list_display = ["name", yes_no(Place, "is_active"), "sort_order"]
     ordering = ["sort_order", "pk"]
     copy_view_enabled = False
 
@@ -143,6 +156,6 @@ class WallSettingsGroup(ViewSetGroup):
     menu_label = _("Wall settings")
     menu_icon = "cog"
     menu_order = 800
-    items = (KindViewSet, CategoryViewSet, UnitViewSet, CalendarDayViewSet, CannedReplyViewSet)
+    items = (KindViewSet, CategoryViewSet, PlaceViewSet, UnitViewSet, CalendarDayViewSet, CannedReplyViewSet)
     # Other apps add their settings here (notifications, the search's synonyms) without cases importing them.
     submenu_hook = "register_wall_settings_menu_item"

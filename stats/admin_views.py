@@ -13,7 +13,7 @@ from cases.admin_views.base import header
 from cases.models import Unit
 from search.backends import get_backend
 from stats import bulletin, charts, figures, hot_topics, reports, rules
-from stats.forms import LedgerForm, RankingForm
+from stats.forms import HotTopicsForm, RankingForm
 
 RATE_CHARTS = [
     ("response_rate", gettext_lazy("Response rate")),
@@ -167,14 +167,16 @@ def hot_topics_report(request):
     user = request.user
     # A unit supervisor reads their units' posts only, as in the ledgers: the groups show titles.
     units = Unit.objects.all() if roles.reads_every_units_ledgers(user) else user.supervised_units.all()
-    form = LedgerForm(request.GET or None, units=units)  # a period and, optionally, a unit
-    form.default_kind = "month"
+    form = HotTopicsForm(request.GET or None, units=units)  # a period and, optionally, a unit and a place
     period = form.period()
     unit = form.cleaned_data.get("unit") if form.is_valid() else None
+    place = form.chosen_place()
     posts = hot_topics.received_in(period, unit).in_ledgers_of(user)
+    if place:
+        posts = posts.filter(place=place)
     # With Elasticsearch, its aggregation over the wall's published posts is shown as well.
-    public_terms = get_backend().top_terms(period.first, period.last, unit.pk if unit else None)
-    years, months = figures.seasons(unit)
+    public_terms = None if place else get_backend().top_terms(period.first, period.last, unit.pk if unit else None)
+    years, months = hot_topics.place_seasons(place) if place else figures.seasons(unit)
     return render(
         request,
         "stats/admin/hot_topics.html",
@@ -185,6 +187,8 @@ def hot_topics_report(request):
             "public_terms": None if public_terms is None else _bars(public_terms, _word_link(request)),
             "with_word": _posts_with(posts, request.GET.get("word", "").strip()[:50]),
             "clusters": [_cluster(title, post_ids) for title, post_ids in hot_topics.recurring(posts)],
+            "place": place,
+            "places": None if place else _places(request, hot_topics.by_place(posts)),
             "years": years,
             "months": months,
             "season_chart": charts.grouped_bar_chart(
@@ -199,6 +203,17 @@ def hot_topics_report(request):
 def _bars(terms, link):
     most = terms[0][1] if terms else 1
     return [(word, count, round(100 * count / most), link(word)) for word, count in terms]
+
+
+def _places(request, rows):
+    """Each place's row, with a link to this page for that place alone (its words and its seasons)."""
+
+    def link(place):
+        query = request.GET.copy()
+        query["place"] = place.pk
+        return f"{request.path}?{query.urlencode()}"
+
+    return [(place, count, "、".join(words), link(place)) for place, count, words in rows]
 
 
 def _word_link(request):

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Unit
+from cases.models import Place, Unit
 from cases.params import FIRST_DAY, LAST_DAY
 from stats import periods, reports
 
@@ -73,3 +73,15 @@ class LedgerForm(PeriodForm):
         posts = posts.accepted_between(period.start, period.end)
         unit = self.cleaned_data.get("unit") if self.is_valid() else None
         return posts.involving(unit) if unit else posts
+
+
+class HotTopicsForm(LedgerForm):
+    """A period, optionally a unit, and optionally a place: what came up there, and in which months."""
+
+    place = forms.ModelChoiceField(
+        label=_("Place"), queryset=Place.objects.all(), required=False, empty_label=_("All places")
+    )
+    default_kind = periods.PeriodKind.MONTH
+
+    def chosen_place(self):
+        return self.cleaned_data.get("place") if self.is_valid() else None

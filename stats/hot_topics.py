@@ -10,9 +10,10 @@ from collections import Counter
 from datetime import timedelta
 
 from django.db.models import Count
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from cases.models import Post
+from cases.models import Place, Post
 from search import segment
 from search.topics import topics
 from wall.models import WallPostPage
@@ -64,6 +65,31 @@ def recurring(posts, min_size=3, limit=20):
             firsts.setdefault(word, []).append(len(groups) - 1)
     found = sorted((members for members, _size in groups if len(members) >= min_size), key=len, reverse=True)
     return [(rows[members[0]][1], [rows[index][0] for index in members]) for members in found[:limit]]
+
+
+def by_place(posts, words=3):
+    """区域性: [(place, posts there, its commonest words)] for posts that name a place, the most first."""
+    counts = posts.exclude(place=None).values("place").annotate(n=Count("pk")).order_by("-n", "place")
+    places = Place.objects.in_bulk([row["place"] for row in counts])
+    return [
+        (places[row["place"]], row["n"], [word for word, _n in top_terms(posts.filter(place=row["place"]), words)])
+        for row in counts
+    ]
+
+
+def place_seasons(place, years=5, today=None):
+    """季节性: the place's posts in each calendar month of the last `years` years, as figures.seasons."""
+    today = today or timezone.localdate()
+    first_year = today.year - years + 1
+    posts = Post.objects.filter(place=place, accepted_at__year__gte=first_year)
+    counts = {
+        (row["year"], row["month"]): row["n"]
+        for row in posts.values(year=ExtractYear("accepted_at"), month=ExtractMonth("accepted_at")).annotate(
+            n=Count("pk")
+        )
+    }
+    shown = list(range(first_year, today.year + 1))
+    return shown, [(month, [counts.get((year, month), 0) for year in shown]) for month in range(1, 13)]
 
 
 def received_in(period, unit=None):

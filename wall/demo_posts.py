@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page
 
 from cases import clock
-from cases.models import AnswerReused, Post, Unit
+from cases.models import AnswerReused, Place, Post, Unit
 from wall import demo_data
 
 SEED = 20240901
@@ -150,6 +150,7 @@ class DemoPosts:
             kind=self.kinds[topic.kind],
             category=category,
             requested_unit=unit if self.rng.random() < 0.3 else None,
+            place=self.place_of(topic, words),
             title=topic.title.format_map(words),
             body=topic.body.format_map(words),
             wants_public=self.rng.random() > 0.08,
@@ -157,6 +158,12 @@ class DemoPosts:
             **self.poster(),
         )
         return Story(post=post, topic=topic, unit=unit, words=words)
+
+    def place_of(self, topic, words):
+        """The campus place the story is about, if it names one: the places list grows as they appear."""
+        text = topic.title + topic.body
+        named = [key for key in ("dorm", "teach", "canteen", "place") if "{" + key + "}" in text]
+        return Place.objects.get_or_create(name=words[named[0]])[0] if named else None
 
     def words(self, unit):
         rng = self.rng

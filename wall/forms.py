@@ -7,7 +7,7 @@ from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identity import may_post_real_name, wecom_user_id
-from cases.models import Category, Kind, Post, Unit
+from cases.models import Category, Kind, Place, Post, Unit
 from cases.photos import clean_photo
 from wall.captcha import ReadableCaptchaInput
 
@@ -48,6 +48,7 @@ class PostForm(forms.ModelForm):
             "kind",
             "category",
             "requested_unit",
+            "place",
             "title",
             "body",
             "wants_public",
@@ -60,6 +61,7 @@ class PostForm(forms.ModelForm):
         labels = {
             "notify_by": _("Tell me of replies by"),
             "requested_unit": _("Unit (optional)"),
+            "place": _("Where (optional)"),
             "wants_public": _("Show on the public wall"),
             "is_anonymous": _("Post anonymously"),
         }
@@ -89,6 +91,12 @@ class PostForm(forms.ModelForm):
         self.fields["kind"].empty_label = None
         self.fields["category"].queryset = Category.objects.all()
         self.fields["requested_unit"].queryset = Unit.objects.filter(is_active=True)
+        places = Place.objects.filter(is_active=True)
+        if places.exists():
+            self.fields["place"].queryset = places
+            self.fields["place"].empty_label = _("No particular place")
+        else:  # no list kept: nothing to choose from
+            del self.fields["place"]
         self.fields["title"].validators.append(MinLengthValidator(4))
         self.fields["body"].validators.append(MinLengthValidator(10))
         shared = "、".join(Kind.objects.filter(contact_for_handlers=True).values_list("name", flat=True))

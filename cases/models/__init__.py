@@ -11,13 +11,14 @@ from .records import (
     ReturnVisit,
     Transfer,
 )
-from .units import CannedReply, Category, Kind, Unit
+from .units import CannedReply, Category, Kind, Place, Unit
 
 __all__ = [
     "AnswerReused",
     "CalendarDay",
     "CannedReply",
     "Category",
+    "Place",
     "Follow",
     "FollowUp",
     "HandlingSettings",

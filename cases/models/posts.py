@@ -14,7 +14,7 @@ from cases.rules import PostRules
 from cases.transitions import PostTransitions, TransitionError  # noqa: F401 - TransitionError: cases.models'
 
 from .records import Instruction, Reply
-from .units import Category, Kind, Unit
+from .units import Category, Kind, Place, Unit
 
 TRACKING_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud on the phone
 
@@ -194,6 +194,9 @@ class Post(PostRules, PostTransitions, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("unit asked for by the poster"),
+    )
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts", verbose_name=_("place")
     )
     unit = models.ForeignKey(
         Unit,

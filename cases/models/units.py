@@ -142,6 +142,20 @@ class Category(EnglishName):
         verbose_name_plural = _("categories")
 
 
+class Place(EnglishName):
+    """A building or area of the campus editors keep a list of (宿舍区, 图书馆, 东门…): posts may name one,
+    so that an office sees where problems gather (区域性) and when (季节性)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    is_active = models.BooleanField(_("offered on the form"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+
 class CannedReply(models.Model):
     """常用答复: a reply a handler starts from and edits, for a unit and a category (blank: any)."""
 
