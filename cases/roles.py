@@ -74,6 +74,8 @@ ROLE_GROUPS = {
         "cases.change_kind",
         "cases.add_category",
         "cases.change_category",
+        "cases.add_place",
+        "cases.change_place",
         "cases.add_unit",
         "cases.change_unit",
         "cases.add_calendarday",

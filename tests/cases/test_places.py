@@ -66,3 +66,14 @@ def test_hot_topics_by_place_and_a_places_seasons(client):
     assert "宿舍" not in at_library[at_library.index("<tbody>") : at_library.index("</tbody>")]  # the library's words
     seasons = at_library[at_library.index('class="listing seasons"') :]
     assert '<tr><th scope="row">3</th><td>0</td><td>0</td><td>0</td><td>1</td><td>2</td></tr>' in seasons
+
+
+def test_editors_keep_the_list_of_places(client):
+    client.force_login(make_editor())
+    response = client.post(
+        reverse("wall_places:add"), {"name": "图书馆", "name_en": "Library", "is_active": "on", "sort_order": 1}
+    )
+    assert response.status_code == 302
+    assert Place.objects.get().name == "图书馆"
+    client.force_login(make_user(groups=["信息员"]))
+    assert client.get(reverse("wall_places:add")).status_code in (302, 403)
