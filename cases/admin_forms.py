@@ -301,3 +301,38 @@ class PublicTextForm(forms.Form):
         help_text=_("Leave blank to use the original. Remove names, phone numbers and anything private."),
     )
     show_photos = forms.BooleanField(label=_("Show photos on the wall"), required=False)
+
+
+class RectificationForm(WagtailAdminModelForm):
+    """The item's posts by number (a list of thousands of posts would be no choice at all)."""
+
+    post_numbers = forms.CharField(
+        label=_("Numbers of the posts about this problem"),
+        required=False,
+        help_text=_("e.g. 12, 15, 31. Their posters see the item's progress on their tracking pages."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["post_numbers"] = ", ".join(str(pk) for pk in self.instance.posts.values_list("pk", flat=True))
+
+    def clean_post_numbers(self):
+        text = self.cleaned_data["post_numbers"].replace("，", ",").replace("#", "")
+        numbers = {part.strip() for part in text.replace(" ", ",").split(",") if part.strip()}
+        if any(not number.isdigit() for number in numbers):
+            raise forms.ValidationError(_("Give post numbers only, separated by commas."))
+        posts = list(Post.objects.filter(pk__in=[int(number) for number in numbers]))
+        missing = sorted(numbers - {str(post.pk) for post in posts}, key=int)
+        if missing:
+            raise forms.ValidationError(_("There is no post numbered %(numbers)s.") % {"numbers": ", ".join(missing)})
+        return posts
+
+    def save(self, commit=True):
+        if self.instance.created_by_id is None and self.for_user:
+            self.instance.created_by = self.for_user
+        return super().save(commit)
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        self.instance.posts.set(self.cleaned_data["post_numbers"])

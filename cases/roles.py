@@ -66,6 +66,8 @@ LEADERS = "校领导"
 
 # The Wagtail groups each role gets (DESIGN.md §2), with their permissions. Handlers' and
 # supervisors' reach is further limited to their units by unit membership, not by group.
+# 整改台账: editors and supervisors open, update and close rectification items.
+RECTIFICATIONS = ["cases.add_rectification", "cases.change_rectification", "cases.view_rectification"]
 ROLE_GROUPS = {
     "编辑": [
         "wagtailadmin.access_admin",
@@ -84,10 +86,11 @@ ROLE_GROUPS = {
         "cases.change_handlingsettings",
         "stats.change_statisticssettings",
         "cases.view_statistics",
+        *RECTIFICATIONS,
     ],
     "信息员": ["wagtailadmin.access_admin"],
-    "督查员": ["wagtailadmin.access_admin", "cases.view_statistics"],
-    "全局督办员": ["wagtailadmin.access_admin", "cases.supervise_all", "cases.view_statistics"],
+    "督查员": ["wagtailadmin.access_admin", "cases.view_statistics", *RECTIFICATIONS],
+    "全局督办员": ["wagtailadmin.access_admin", "cases.supervise_all", "cases.view_statistics", *RECTIFICATIONS],
     LEADERS: ["wagtailadmin.access_admin", "cases.view_statistics"],
 }
 

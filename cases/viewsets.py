@@ -3,16 +3,17 @@ from django.contrib.auth.models import Permission
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cases import roles
-from cases.admin_forms import UnitForm
-from cases.models import CalendarDay, CannedReply, Category, Kind, Place, Unit
+from cases.admin_forms import RectificationForm, UnitForm
+from cases.models import CalendarDay, CannedReply, Category, Kind, Place, Rectification, Unit
 
 
 class SettingsIndexView(IndexView):
@@ -150,6 +151,48 @@ class CannedReplyViewSet(ModelViewSet):
     def get_permissions_to_register(self):
         # Access follows cases.moderate_post (EditorsOnly), not these model permissions.
         return Permission.objects.none()
+
+
+class RectificationCreateView(CreateView):
+    def get_initial(self):
+        # Opened from a group of recurring posts on the hot topics page: its posts and its title.
+        initial = super().get_initial()
+        if "posts" in self.request.GET:
+            initial["post_numbers"] = self.request.GET["posts"][:2000]
+        if "title" in self.request.GET:
+            initial["title"] = self.request.GET["title"][:200]
+        return initial
+
+
+class RectificationViewSet(ModelViewSet):
+    """整改台账: editors and supervisors open, update and close items (their groups' model permissions)."""
+
+    model = Rectification
+    name = "rectifications"
+    url_prefix = "wall/rectifications"
+    icon = "tasks"
+    menu_label = _("Rectifications")
+    menu_order = 250
+    add_to_admin_menu = True
+    add_view_class = RectificationCreateView
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("unit"),
+            FieldPanel("measures"),
+            FieldPanel("deadline"),
+            FieldPanel("status"),
+            FieldPanel("is_public"),
+            FieldPanel("post_numbers"),
+            InlinePanel("notes", heading=_("Progress"), label=_("progress note")),
+        ],
+        base_form_class=RectificationForm,
+    )
+    list_display = ["title", "unit", "deadline", "status", yes_no(Rectification, "is_public")]
+    list_filter = ["status", "unit"]
+    search_fields = ["title", "measures"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
 
 
 class WallSettingsGroup(ViewSetGroup):

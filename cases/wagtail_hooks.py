@@ -10,12 +10,17 @@ from wagtail.admin.ui.components import Component
 
 from cases import admin_urls, roles
 from cases.models import Post
-from cases.viewsets import WallSettingsGroup
+from cases.viewsets import RectificationViewSet, WallSettingsGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_wall_settings():
     return WallSettingsGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_rectifications():
+    return RectificationViewSet()
 
 
 class PostSearchArea(SearchArea):

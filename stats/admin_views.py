@@ -1,5 +1,7 @@
 """The ranking report (三率排名) for leaders, supervisors and editors, on screen and as files."""
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -187,6 +189,7 @@ def hot_topics_report(request):
             "public_terms": None if public_terms is None else _bars(public_terms, _word_link(request)),
             "with_word": _posts_with(posts, request.GET.get("word", "").strip()[:50]),
             "clusters": [_cluster(title, post_ids) for title, post_ids in hot_topics.recurring(posts)],
+            "may_rectify": user.has_perm("cases.add_rectification"),
             "place": place,
             "places": None if place else _places(request, hot_topics.by_place(posts)),
             "years": years,
@@ -236,4 +239,13 @@ def _posts_with(posts, word, shown=50):
 
 def _cluster(title, post_ids, shown=10):
     links = [(post_id, reverse("cases_admin:post", args=[post_id])) for post_id in post_ids[:shown]]
-    return {"title": title, "count": len(post_ids), "links": links, "more": len(post_ids) - len(links)}
+    # 整改台账: open an item for the whole group, its posts and title filled in.
+    numbers = ",".join(str(post_id) for post_id in post_ids)
+    rectify = f"{reverse('rectifications:add')}?{urlencode({'posts': numbers, 'title': title})}"
+    return {
+        "title": title,
+        "count": len(post_ids),
+        "links": links,
+        "more": len(post_ids) - len(links),
+        "rectify": rectify,
+    }

@@ -39,4 +39,5 @@ urlpatterns = [
     path("language/<str:code>/", views.switch_language, name="language"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("typical/", views.typical_cases, name="typical"),
+    path("rectifications/", views.rectifications, name="rectifications"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
 from accounts import ratelimit
-from cases.models import AnswerReused, Follow, HandlingSettings, Kind, Post, PostPhoto, TransitionError
+from cases.models import AnswerReused, Follow, HandlingSettings, Kind, Post, PostPhoto, Rectification, TransitionError
 from cases.params import parse_slug, parse_text
 from wall import busy, pending_photos
 from wall.forms import FollowUpForm, PostForm, RatingForm, ReopenForm, TrackLookupForm
@@ -151,6 +151,7 @@ def _track_context(post, **forms):
         "post": post,
         "replies": post.replies.select_related("unit"),
         "follow_ups": post.follow_ups.all(),
+        "rectifications": post.rectifications.select_related("unit").prefetch_related("notes"),
         "ratings": post.ratings.order_by("round"),
         "photos": post.photos.all(),
         "rating_form": forms.get("rating_form") or RatingForm(),
@@ -292,6 +293,13 @@ def robots_txt(request):
     if site:
         lines.append(f"Sitemap: {site.root_url}/sitemap.xml")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def rectifications(request):
+    """整改台账 in public: the items editors chose to show, open ones first. Staff wrote them for the
+    public to read; none lists its posts."""
+    items = Rectification.objects.filter(is_public=True).select_related("unit").prefetch_related("notes")
+    return render(request, "wall/rectifications.html", {"items": items})
 
 
 def typical_cases(request):

@@ -11,6 +11,7 @@ from .records import (
     ReturnVisit,
     Transfer,
 )
+from .rectifications import Rectification, RectificationNote
 from .units import CannedReply, Category, Kind, Place, Unit
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "CannedReply",
     "Category",
     "Place",
+    "Rectification",
+    "RectificationNote",
     "Follow",
     "FollowUp",
     "HandlingSettings",
