@@ -14,6 +14,8 @@ import threading
 
 import pytest
 
+from tests.servers import stopped_afterwards
+
 STARTUP_SECONDS = 30
 
 
@@ -35,15 +37,8 @@ def server_url():
         stdout=subprocess.PIPE,
         text=True,
     )
-    try:
+    with stopped_afterwards(process):
         yield _announced_url(process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _osmem_binary():

@@ -37,7 +37,7 @@ def redis_url(tmp_dir):
     port = free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     process = subprocess.Popen([*command, "--dir", str(tmp_dir)], stdout=subprocess.DEVNULL)  # noqa: S603
-    with _stopped_afterwards(process):
+    with stopped_afterwards(process):
         _wait_for_port(port, process, "redis-server")
         yield f"redis://127.0.0.1:{port}/0"
 
@@ -55,13 +55,14 @@ def s3_url():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    with _stopped_afterwards(process):
+    with stopped_afterwards(process):
         _wait_for_port(port, process, "moto's S3 server")
         yield f"http://127.0.0.1:{port}"
 
 
 @contextmanager
-def _stopped_afterwards(process):
+def stopped_afterwards(process):
+    """Stops the server process when the block ends, however it ends."""
     try:
         yield process
     finally:
