@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from cases.models import Post
 from stats import periods
 from tests.browser import ARTIFACTS
 from tests.factories import make_accepted_post, make_editor, make_handler, make_unit, make_user
@@ -59,7 +60,8 @@ def test_the_bulletin_page_ranks_the_units_with_a_totals_row(client, march):
     assert '<th>后勤管理处</th><td class="n">50.0%</td><td class="n">—</td>' in trend  # each unit's beside it
     assert "参与率" in page and "100.0% (2/2)" in page  # both units that received posts answered one
     assert "热水（3）" in page  # the hot word in all three posts (the factory's text asks about hot water too)
-    assert "#3 东门路灯坏了（保卫处）" in page  # the typical case
+    typical = Post.objects.get(title="东门路灯坏了")
+    assert f"#{typical.pk} 东门路灯坏了（保卫处）" in page  # the typical case
     overdue = page[page.index("逾期未办：2 条") :]  # past the resolution deadline, answered or not
     assert "五号楼热水不热" in overdue and "三号楼热水不热" in overdue and "东门路灯坏了" not in overdue
 
