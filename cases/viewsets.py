@@ -155,12 +155,11 @@ class CannedReplyViewSet(ModelViewSet):
 
 class RectificationCreateView(CreateView):
     def get_initial(self):
-        # Opened from a group of recurring posts on the hot topics page: its posts and its title.
+        # Opened from a group of recurring posts on the hot topics page: its posts. Not its title, a
+        # poster's own words (perhaps of a private post) that a public item would show.
         initial = super().get_initial()
         if "posts" in self.request.GET:
             initial["post_numbers"] = self.request.GET["posts"][:2000]
-        if "title" in self.request.GET:
-            initial["title"] = self.request.GET["title"][:200]
         return initial
 
 

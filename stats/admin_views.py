@@ -241,7 +241,7 @@ def _cluster(title, post_ids, shown=10):
     links = [(post_id, reverse("cases_admin:post", args=[post_id])) for post_id in post_ids[:shown]]
     # 整改台账: open an item for the whole group, its posts and title filled in.
     numbers = ",".join(str(post_id) for post_id in post_ids)
-    rectify = f"{reverse('rectifications:add')}?{urlencode({'posts': numbers, 'title': title})}"
+    rectify = f"{reverse('rectifications:add')}?{urlencode({'posts': numbers})}"
     return {
         "title": title,
         "count": len(post_ids),
