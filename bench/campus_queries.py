@@ -9,7 +9,10 @@ adds N more from LCQMC's questions (read from beside the repository, never copie
 query is asked of the search page's ranking (`search(query).hits`) and of the similar box
 (`similar(query, limit=5)`); it passes when its post's page is in the first five.
 
-    .venv/bin/python bench/campus_queries.py [--filler 5000]
+    .venv/bin/python bench/campus_queries.py [--filler 5000] [--var-dir DIR]
+
+With --var-dir the wall is kept there, and a second run with the same folder only asks the queries
+again (to try a ranking change without importing anew).
 
 A miss is printed with the post it should have found and the first five titles of each answer.
 The Elasticsearch backend needs ELASTICSEARCH_URL set, and a generous ELASTICSEARCH_TIMEOUT (a query
@@ -43,6 +46,7 @@ def main():
     parser.add_argument("--backend", help="dotted path of a backend class (default: the configured one)")
     parser.add_argument("--filler", type=int, default=0, help="this many more posts from LCQMC's questions")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="LCQMC-style TSV for --filler")
+    parser.add_argument("--var-dir", type=Path, help="keep the wall here and reuse it (default: a temporary folder)")
     args = parser.parse_args()
 
     with open(args.cases, encoding="utf-8") as data:
@@ -53,20 +57,28 @@ def main():
     filler = filler_posts(args.data, args.filler, ours, rng) if args.filler else []
     queries = sum(len(case["queries"]) for case in cases)
     print(f"{len(cases)} cases ({queries} queries), {len(distractors)} distractors, {len(filler)} filler posts")
-    with tempfile.TemporaryDirectory(prefix="echowall-campus-") as var_dir:
-        os.environ["ECHOWALL_VAR_DIR"] = var_dir
+    with tempfile.TemporaryDirectory(prefix="echowall-campus-") as temporary:
+        var_dir = args.var_dir or Path(temporary)
+        var_dir.mkdir(parents=True, exist_ok=True)
+        filled = (var_dir / "echowall.sqlite3").exists()
+        os.environ["ECHOWALL_VAR_DIR"] = str(var_dir)
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
         manage("migrate", "--noinput", "--verbosity", "0")
-        manage("setup_site", "--verbosity", "0")
-        started = time.monotonic()
-        posts = Path(var_dir) / "posts.jsonl"
-        write_posts(cases + distractors + filler, posts, rng)
-        if os.environ.get("ELASTICSEARCH_URL"):
-            manage("rebuild_search_index")  # an empty index for the publish signals to write to
-        manage("import_posts", str(posts), "--publish")
-        print(f"imported in {time.monotonic() - started:.0f} s")
+        if not filled:
+            fill(var_dir, cases + distractors + filler, rng)
         setup_django()
         evaluate(backend(args.backend), cases, pages_by_title())
+
+
+def fill(var_dir, posts, rng):
+    manage("setup_site", "--verbosity", "0")
+    started = time.monotonic()
+    path = var_dir / "posts.jsonl"
+    write_posts(posts, path, rng)
+    if os.environ.get("ELASTICSEARCH_URL"):
+        manage("rebuild_search_index")  # an empty index for the publish signals to write to
+    manage("import_posts", str(path), "--publish")
+    print(f"imported in {time.monotonic() - started:.0f} s")
 
 
 def filler_posts(path, count, ours, rng):

@@ -8,6 +8,8 @@ average length, which FTS5's bm25() cannot (it takes the length of the whole row
 
 import math
 
+from search import segment
+
 K1 = 1.2
 B = 0.75
 # Two people asking the same thing write questions of about the same length: a candidate's score is
@@ -15,6 +17,9 @@ B = 0.75
 # title. Tuned with bench/search_quality.py: 0.25 adds 0.002 recall@5 and 0.0065 MRR@10 on LCQMC,
 # alike on both halves of it; 1 punishes a short question's longer paraphrase too much.
 LENGTH_POWER = 0.25
+# A post saying a thesaurus synonym scores this share of what saying the word typed would give: the
+# same thing said, but the visitor's own word is the surer sign (see synonym_boosts).
+SYNONYM_SHARE = 0.9
 
 
 def idf(holders, total):
@@ -43,3 +48,31 @@ def length_ratio(query_chars, title_chars):
     """
     shorter, longer = sorted((len(set(query_chars)), len(set(title_chars))))
     return (shorter / longer) ** LENGTH_POWER if shorter else 1.0
+
+
+def synonym_boosts(terms, idf, weights):
+    """{(kind, token): factor} for the tokens a thesaurus synonym added to terms (segment.Terms), so
+    that a post saying the synonym scores SYNONYM_SHARE of what one saying the word typed would.
+
+    A synonym adds its words and bigrams only (see search.thesaurus), while the word typed also has
+    characters; the synonym's tokens are weighed up by what the word typed would add that the
+    synonym lacks: its words, bigrams and the characters the two do not share. idf(kind, token) is
+    the token's idf, kind "w", "c" or "b"; weights, the (words, characters, bigrams) weights.
+    """
+    word, char, bigram = weights
+    boosts = {}
+    for typed, added, words in terms.floors:
+        typed_weight = sum(word * idf("w", t) for t in typed if t in terms.words)
+        typed_weight += sum(bigram * idf("b", t) for t in typed if t in terms.bigrams)
+        typed_chars = {c for t in typed for c in segment.chars(t)}
+        for synonym in words:
+            own = [("w", t) for t in dict.fromkeys(segment.words(synonym)) if t in added]
+            own += [("b", t) for t in dict.fromkeys(segment.bigrams(synonym)) if t in added]
+            weight = sum((word if kind == "w" else bigram) * idf(kind, t) for kind, t in own)
+            if not weight:
+                continue
+            lacking = typed_chars - set(segment.chars(synonym))
+            factor = SYNONYM_SHARE * (typed_weight + sum(char * idf("c", c) for c in lacking)) / weight
+            for key in own:
+                boosts[key] = max(boosts.get(key, 1.0), factor)
+    return boosts

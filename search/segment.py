@@ -85,6 +85,9 @@ class Terms:
     words: tuple[str, ...]
     chars: tuple[str, ...]
     bigrams: tuple[str, ...]
+    # For each thesaurus set a query names: (its tokens in the query, its words). Each of those tokens
+    # counts as held by as many posts as the set's most common word (see search.thesaurus).
+    floors: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def __bool__(self):
         return bool(self.words or self.chars)
@@ -98,6 +101,15 @@ class Terms:
         """
         strong = tuple(dict.fromkeys(t for t in self.words if len(t) > 1 or not is_han(t)))
         return Terms(strong, (), self.bigrams) if strong or self.bigrams else Terms((), self.chars, ())
+
+    def holders(self, counts):
+        """counts ({token: how many posts hold it}) with the tokens of each thesaurus set floored (see floors)."""
+        floored = dict(counts)
+        for typed, added, words in self.floors:
+            most = max(counts.get(word, 0) for word in words)
+            for token in typed + added:
+                floored[token] = max(counts.get(token, 0), most)
+        return floored
 
     def marked(self):
         """What highlighting marks in the text: the strong tokens, or single characters if that is all."""

@@ -4,6 +4,12 @@ Applied when a query runs, never to what is indexed, so editors' changes take ef
 search. The other words' own words and bigrams (as search.segment cuts them) are added to what a
 query looks for, never their single characters, which would let 寝室 pull in every post with 室 in
 it. So a thesaurus hit weighs like a word the visitor typed, and a query with no hit is unchanged.
+
+A synonym set weighs as one word, as Lucene's synonym query has it: each of its tokens counts as
+held by as many posts as its most common word (Terms.floors), so a post saying 寝室, a rarer word,
+does not come before one saying 宿舍, and typing the rare word does not make the concept rare. A
+synonym holding another word of its set (宿舍楼: 宿舍) is left out: every post saying it already
+matches the shorter one and would count the word twice.
 """
 
 from search import segment
@@ -13,24 +19,34 @@ from search.models import SynonymSet
 def expand(terms, text, sets=None):
     """terms (segment.Terms of text) with the words and bigrams of every synonym of a word text holds
     (sets: active_sets(), when the caller expands several texts)."""
-    synonyms = synonyms_of(text, sets)
-    words = [word for synonym in synonyms for word in segment.words(synonym)]
-    bigrams = [bigram for synonym in synonyms for bigram in segment.bigrams(synonym)]
-    return segment.Terms(
-        tuple(dict.fromkeys(terms.words + tuple(words))),
-        terms.chars,
-        tuple(dict.fromkeys(terms.bigrams + tuple(bigrams))),
-    )
+    words, bigrams, floors = list(terms.words), list(terms.bigrams), []
+    for typed, synonyms in _hits(text, sets):
+        added_words = [token for synonym in synonyms for token in segment.words(synonym)]
+        added_bigrams = [token for synonym in synonyms for token in segment.bigrams(synonym)]
+        words += added_words
+        bigrams += added_bigrams
+        typed_tokens = [token for word in typed for token in segment.words(word) + segment.bigrams(word)]
+        added = [token for token in added_words + added_bigrams if token not in typed_tokens]
+        floors.append((tuple(dict.fromkeys(typed_tokens)), tuple(dict.fromkeys(added)), tuple(typed + synonyms)))
+    return segment.Terms(tuple(dict.fromkeys(words)), terms.chars, tuple(dict.fromkeys(bigrams)), floors=tuple(floors))
 
 
 def synonyms_of(text, sets=None):
     """The words of the active synonym sets that text names, but not in text itself."""
+    return list(dict.fromkeys(synonym for _, synonyms in _hits(text, sets) for synonym in synonyms))
+
+
+def _hits(text, sets):
+    """[(the words of a set text holds, the set's other words)] for each set text names a word of;
+    a word holding another of its set is left out (see above)."""
     normal = segment.normalize(text)
-    found = []
+    hits = []
     for words in active_sets() if sets is None else sets:
-        if any(word in normal for word in words):
-            found.extend(word for word in words if word not in normal)
-    return list(dict.fromkeys(found))
+        typed = [word for word in words if word in normal]
+        if typed:
+            others = [word for word in words if word not in normal]
+            hits.append((typed, [word for word in others if not any(w != word and w in word for w in words)]))
+    return hits
 
 
 def active_sets():

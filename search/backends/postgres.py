@@ -230,6 +230,15 @@ class _Query:
         # A lexeme no row holds can neither match nor score: it is left out of the queries.
         self.tokens = [lexeme for lexeme in wanted if lexeme in found]
         self.weights = [wanted[lexeme] for lexeme in self.tokens]
+        # The tokens of a thesaurus set count as held by as many rows as its most common word (Terms.floors).
+        self.floors = {
+            f"{kind}:{_token(token)}": [f"w:{_token(word)}" for word in words]
+            for typed, added, words in terms.floors
+            for token in typed + added
+            for kind in ("w", "b")
+        }
+        boosts = ranking.synonym_boosts(terms, lambda kind, token: self._idf(f"{kind}:{_token(token)}"), weights)
+        self.boosts = {f"{kind}:{_token(token)}": boost for (kind, token), boost in boosts.items()}
 
     def rarest(self, rows, among=None):
         """The rarest lexemes (of among, if given), at least one if there is one, while the rows
@@ -244,8 +253,11 @@ class _Query:
         return chosen
 
     def idf(self, lexeme):
+        return self._idf(lexeme) * self.boosts.get(lexeme, 1.0)
+
+    def _idf(self, lexeme):
         # FTS5's idf, floored the same way: a token in more than half the rows still counts a little.
-        held = self.holders[lexeme]
+        held = max(self.holders.get(each, 0) for each in [lexeme, *self.floors.get(lexeme, ())])
         return max(math.log((self.rows - held + 0.5) / (held + 0.5)), 1e-6)
 
     def scores(self, where):

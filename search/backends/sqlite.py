@@ -252,7 +252,12 @@ class SQLiteFullText:
         and the title are in length (two people asking the same thing write about as much)."""
         if not candidates:
             return []
+        holders = terms.holders(holders)
         idfs = {token: ranking.idf(holders.get(token, 0), total) for token in _tokens(terms)}
+        boosts = {}  # one idf per token here, a word or a bigram alike: the greater boost
+        for (_, token), boost in ranking.synonym_boosts(terms, lambda kind, token: idfs[token], kind_weights).items():
+            boosts[token] = max(boosts.get(token, 1.0), boost)
+        idfs = {token: idf * boosts.get(token, 1.0) for token, idf in idfs.items()}
         averages = self._average_lengths(total)
         weights = [field * kind for field in (title, BODY) for kind in kind_weights]
         kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams)) * 2
