@@ -41,6 +41,29 @@ def bm25(query_tokens, column, average_length, idfs):
     return sum(idfs[token] * count * (K1 + 1) / (count + norm) for token, count in counts.items())
 
 
+def bm25_row(query_kinds, columns, weights, average_length, idfs):
+    """The score of a whole row as FTS5's bm25() and the PostgreSQL store give it: each token's
+    occurrences in every column of its kind, times the column's weight, are summed before they
+    saturate, and the row's length is measured against the average row's.
+
+    query_kinds: the query's tokens, one set per kind of column (words, characters, bigrams);
+    columns: the row's column texts (tokens, space-separated), those kinds in that order for each
+    field; weights: each column's weight.
+    """
+    tokens = [column.split() for column in columns]
+    length = sum(map(len, tokens))
+    norm = K1 * (1 - B + B * length / average_length) if average_length else K1
+    score = 0.0
+    for kind, query in enumerate(query_kinds):
+        for token in query:
+            frequency = sum(
+                weights[column] * tokens[column].count(token) for column in range(kind, len(tokens), len(query_kinds))
+            )
+            if frequency:
+                score += idfs[token] * frequency * (K1 + 1) / (frequency + norm)
+    return score
+
+
 def length_ratio(query_chars, title_chars):
     """(shorter / longer) ** LENGTH_POWER over the distinct characters of a query and of a title.
 

@@ -161,7 +161,7 @@ class SQLiteFullText:
 
         Candidates match a strong token (see Terms.strong) of the rarer ones, in the question or a
         reply, and come best first by FTS5's BM25 there; the best RERANKED are scored again on
-        every token by similar()'s scorer (questions), plus the reply's BM25.
+        every token (_page_scored), plus the reply's BM25.
         """
         holders, total = self._document_counts(_tokens(terms))
         cut = _telling(terms.strong, holders)
@@ -183,9 +183,7 @@ class SQLiteFullText:
                 found.update((page_id, -score) for page_id, score in cursor.fetchall())
         scores = {page: question.get(page, 0.0) + REPLIES * reply.get(page, 0.0) for page in {*question, *reply}}
         best = sorted(scores, key=lambda page_id: (-scores[page_id], -page_id))[:limit]
-        reranked = self._scored(
-            terms, self._columns(best[:RERANKED]), holders, total, SEARCH_WEIGHTS, False, SEARCH_TITLE
-        )
+        reranked = self._page_scored(terms, self._columns(best[:RERANKED]), holders, total)
         for row in reranked:
             scores[row["id"]] = row["score"] + REPLIES * reply.get(row["id"], 0.0)
         return result_rows(best, scores, {row["id"] for row in reranked})
@@ -232,7 +230,7 @@ class SQLiteFullText:
         with connection.cursor() as cursor:
             cursor.execute(sql, [_question_match(_without_common(terms, holders)), exclude_page_id])
             candidates = cursor.fetchall()
-        return self._scored(terms, candidates, holders, total, SIMILAR_WEIGHTS, True)[:limit]
+        return self._scored(terms, candidates, holders, total)[:limit]
 
     def _columns(self, ids):
         """(rowid, *question columns) of the pages ids, for _scored()."""
@@ -246,25 +244,18 @@ class SQLiteFullText:
             cursor.execute(sql, ids)
             return cursor.fetchall()
 
-    def _scored(self, terms, candidates, holders, total, kind_weights, alike_length, title=TITLE):
-        """[{"id", "score"}] of candidates (rowid, *question columns), best first: BM25 on every token,
-        each column against its own average length, and if alike_length times how alike the query
+    def _scored(self, terms, candidates, holders, total):
+        """[{"id", "score"}] of candidates (rowid, *question columns) as similar questions, best first:
+        BM25 on every token, each column against its own average length, times how alike the query
         and the title are in length (two people asking the same thing write about as much)."""
-        if not candidates:
-            return []
-        holders = terms.holders(holders)
-        idfs = {token: ranking.idf(holders.get(token, 0), total) for token in _tokens(terms)}
-        boosts = {}  # one idf per token here, a word or a bigram alike: the greater boost
-        for (_, token), boost in ranking.synonym_boosts(terms, lambda kind, token: idfs[token], kind_weights).items():
-            boosts[token] = max(boosts.get(token, 1.0), boost)
-        idfs = {token: idf * boosts.get(token, 1.0) for token, idf in idfs.items()}
+        idfs = self._idfs(terms, holders, total, SIMILAR_WEIGHTS)
         averages = self._average_lengths(total)
-        weights = [field * kind for field in (title, BODY) for kind in kind_weights]
+        weights = [field * kind for field in (TITLE, BODY) for kind in SIMILAR_WEIGHTS]
         kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams)) * 2
         scored = [
             {
                 "id": row[0],
-                "score": (ranking.length_ratio(terms.chars, row[2].split()) if alike_length else 1.0)
+                "score": ranking.length_ratio(terms.chars, row[2].split())
                 * sum(
                     weight * ranking.bm25(query, column, average, idfs)
                     for weight, query, column, average in zip(weights, kinds, row[1:], averages, strict=True)
@@ -274,6 +265,29 @@ class SQLiteFullText:
         ]
         scored.sort(key=lambda row: (-row["score"], -row["id"]))
         return scored
+
+    def _page_scored(self, terms, candidates, holders, total):
+        """[{"id", "score"}] of candidates (rowid, *question columns) for the search page, best first:
+        BM25 on every token over the whole row, as the PostgreSQL store scores it (ranking.bm25_row)."""
+        idfs = self._idfs(terms, holders, total, SEARCH_WEIGHTS)
+        average = sum(self._average_lengths(total))
+        weights = [field * kind for field in (SEARCH_TITLE, BODY) for kind in SEARCH_WEIGHTS]
+        kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
+        scored = [
+            {"id": row[0], "score": ranking.bm25_row(kinds, row[1:], weights, average, idfs)} for row in candidates
+        ]
+        scored.sort(key=lambda row: (-row["score"], -row["id"]))
+        return scored
+
+    def _idfs(self, terms, holders, total, kind_weights):
+        """{token: its idf}, a thesaurus set's tokens as common as its most common word, and a
+        synonym's weighed up to stand for the word typed (see search.ranking.synonym_boosts)."""
+        holders = terms.holders(holders)
+        idfs = {token: ranking.idf(holders.get(token, 0), total) for token in _tokens(terms)}
+        boosts = {}  # one idf per token here, a word or a bigram alike: the greater boost
+        for (_, token), boost in ranking.synonym_boosts(terms, lambda kind, token: idfs[token], kind_weights).items():
+            boosts[token] = max(boosts.get(token, 1.0), boost)
+        return {token: idf * boosts.get(token, 1.0) for token, idf in idfs.items()}
 
     def _document_counts(self, tokens):
         """({token: how many questions hold it}, how many questions there are)."""
