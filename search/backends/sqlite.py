@@ -123,7 +123,7 @@ _QUESTION_COLUMNS = ("title_words", "title_chars", "title_bigrams", "body_words"
 
 
 class SQLiteFullText:
-    _averages = (0, None)  # (questions when counted, average tokens per column)
+    _average = (0, None)  # (questions when counted, average tokens per question)
 
     def insert(self, documents):
         rows = [[document.page_id, *_columns(document)] for document in documents]
@@ -161,7 +161,7 @@ class SQLiteFullText:
 
         Candidates match a strong token (see Terms.strong) of the rarer ones, in the question or a
         reply, and come best first by FTS5's BM25 there; the best RERANKED are scored again on
-        every token (_page_scored), plus the reply's BM25.
+        every token (_scored), plus the reply's BM25.
         """
         holders, total = self._document_counts(_tokens(terms))
         cut = _telling(terms.strong, holders)
@@ -183,7 +183,8 @@ class SQLiteFullText:
                 found.update((page_id, -score) for page_id, score in cursor.fetchall())
         scores = {page: question.get(page, 0.0) + REPLIES * reply.get(page, 0.0) for page in {*question, *reply}}
         best = sorted(scores, key=lambda page_id: (-scores[page_id], -page_id))[:limit]
-        reranked = self._page_scored(terms, self._columns(best[:RERANKED]), holders, total)
+        candidates = self._columns(best[:RERANKED])
+        reranked = self._scored(terms, candidates, holders, total, SEARCH_WEIGHTS, SEARCH_TITLE, alike_length=False)
         for row in reranked:
             scores[row["id"]] = row["score"] + REPLIES * reply.get(row["id"], 0.0)
         return result_rows(best, scores, {row["id"] for row in reranked})
@@ -230,7 +231,7 @@ class SQLiteFullText:
         with connection.cursor() as cursor:
             cursor.execute(sql, [_question_match(_without_common(terms, holders)), exclude_page_id])
             candidates = cursor.fetchall()
-        return self._scored(terms, candidates, holders, total)[:limit]
+        return self._scored(terms, candidates, holders, total, SIMILAR_WEIGHTS, TITLE, alike_length=True)[:limit]
 
     def _columns(self, ids):
         """(rowid, *question columns) of the pages ids, for _scored()."""
@@ -244,37 +245,21 @@ class SQLiteFullText:
             cursor.execute(sql, ids)
             return cursor.fetchall()
 
-    def _scored(self, terms, candidates, holders, total):
-        """[{"id", "score"}] of candidates (rowid, *question columns) as similar questions, best first:
-        BM25 on every token, each column against its own average length, times how alike the query
-        and the title are in length (two people asking the same thing write about as much)."""
-        idfs = self._idfs(terms, holders, total, SIMILAR_WEIGHTS)
-        averages = self._average_lengths(total)
-        weights = [field * kind for field in (TITLE, BODY) for kind in SIMILAR_WEIGHTS]
-        kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams)) * 2
+    def _scored(self, terms, candidates, holders, total, kind_weights, title, alike_length):
+        """[{"id", "score"}] of candidates (rowid, *question columns), best first: BM25 on every token
+        (search.ranking.bm25), and if alike_length times how alike the query and the title are in
+        length (two people asking the same thing write about as much)."""
+        idfs = self._idfs(terms, holders, total, kind_weights)
+        average = self._average_length(total)
+        weights = [field * kind for field in (title, BODY) for kind in kind_weights]
+        kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
         scored = [
             {
                 "id": row[0],
-                "score": ranking.length_ratio(terms.chars, row[2].split())
-                * sum(
-                    weight * ranking.bm25(query, column, average, idfs)
-                    for weight, query, column, average in zip(weights, kinds, row[1:], averages, strict=True)
-                ),
+                "score": (ranking.length_ratio(terms.chars, row[2].split()) if alike_length else 1.0)
+                * ranking.bm25(kinds, row[1:], weights, average, idfs),
             }
             for row in candidates
-        ]
-        scored.sort(key=lambda row: (-row["score"], -row["id"]))
-        return scored
-
-    def _page_scored(self, terms, candidates, holders, total):
-        """[{"id", "score"}] of candidates (rowid, *question columns) for the search page, best first:
-        BM25 on every token over the whole row, as the PostgreSQL store scores it (ranking.bm25_row)."""
-        idfs = self._idfs(terms, holders, total, SEARCH_WEIGHTS)
-        average = sum(self._average_lengths(total))
-        weights = [field * kind for field in (SEARCH_TITLE, BODY) for kind in SEARCH_WEIGHTS]
-        kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
-        scored = [
-            {"id": row[0], "score": ranking.bm25_row(kinds, row[1:], weights, average, idfs)} for row in candidates
         ]
         scored.sort(key=lambda row: (-row["score"], -row["id"]))
         return scored
@@ -301,16 +286,15 @@ class SQLiteFullText:
             )
             return dict(cursor.fetchall()), total
 
-    def _average_lengths(self, total):
-        """Tokens per question in each column, in their order; counted again when the wall grew by a tenth."""
-        counted_at, averages = self._averages
-        if averages is None or abs(total - counted_at) > total / 10:
+    def _average_length(self, total):
+        """Tokens per question, all columns; counted again when the wall grew by a tenth."""
+        counted_at, average = self._average
+        if average is None or abs(total - counted_at) > total / 10:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT col, SUM(cnt) FROM search_fulltext_vocab_col GROUP BY col")
-                tokens = dict(cursor.fetchall())
-            averages = [tokens.get(column, 0) / max(total, 1) for column in _QUESTION_COLUMNS]
-            self._averages = (total, averages)
-        return averages
+                cursor.execute("SELECT SUM(cnt) FROM search_fulltext_vocab_col")
+                average = (cursor.fetchone()[0] or 0) / max(total, 1)
+            self._average = (total, average)
+        return average
 
 
 def _count_holders(cursor, questions, change):
