@@ -15,6 +15,8 @@ matches the shorter one and would count the word twice.
 from search import segment
 from search.models import SynonymSet
 
+_JOINED = "\ue000"  # a private-use character, which nobody types: holds a phrase's spaces while a query is split
+
 
 def expand(terms, text, sets=None):
     """terms (segment.Terms of text) with the words and bigrams of every synonym of a word text holds
@@ -34,6 +36,16 @@ def expand(terms, text, sets=None):
 def synonyms_of(text, sets=None):
     """The words of the active synonym sets that text names, but not in text itself."""
     return list(dict.fromkeys(synonym for _, synonyms in _hits(text, sets) for synonym in synonyms))
+
+
+def typed_apart(text, sets=None):
+    """The words typed apart in text (normalised), a thesaurus word with spaces in it (lost and found)
+    kept whole: it is one thing asked for, not three."""
+    normal = " ".join(segment.normalize(text).split())
+    phrases = {word for words in (active_sets() if sets is None else sets) for word in words if " " in word}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        normal = normal.replace(phrase, phrase.replace(" ", _JOINED))
+    return [part.replace(_JOINED, " ") for part in normal.split()]
 
 
 def _hits(text, sets):

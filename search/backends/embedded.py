@@ -102,7 +102,7 @@ class EmbeddedBackend(SearchBackend):
         terms = thesaurus.expand(segment.query_terms(query), query, sets)
         if not terms:
             return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
-        typed_apart = segment.normalize(query).split()
+        typed_apart = thesaurus.typed_apart(query, sets)
         # Only words typed apart raise a post that has them all (with_coord); one run of text needs none.
         typed_apart = typed_apart if len(typed_apart) > 1 else []
         parts = [thesaurus.expand(segment.query_terms(part), part, sets) for part in typed_apart]

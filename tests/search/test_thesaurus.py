@@ -91,3 +91,10 @@ def test_a_rare_synonym_weighs_as_the_word_typed(publish, each_backend, request)
     typed = publish("宿舍屋顶漏水严重")
     rare = publish("寝室屋顶漏水严重")
     assert found("宿舍 漏水")[:2] == [typed, rare]
+
+
+def test_a_thesaurus_phrase_with_spaces_is_one_thing_asked_for(publish):
+    wallet = publish("捡到钱包应该交到哪里", body="在食堂门口捡到一个钱包，学校的失物招领处在哪里？")
+    publish("校园卡丢失了")
+    assert found("lost and found")[0] == wallet
+    assert thesaurus.typed_apart("Lost  and found 一食堂") == ["lost and found", "一食堂"]
