@@ -76,6 +76,9 @@ def synonym_boosts(terms, idf, weights):
         typed_weight = sum(word * idf("w", t) for t in typed if t in terms.words)
         typed_weight += sum(bigram * idf("b", t) for t in typed if t in terms.bigrams)
         typed_chars = {c for t in typed for c in segment.chars(t)}
+        # The word typed's characters count at most as its words do, which are as common as the set:
+        # a rare character (寝 of 寝室) must not make every post saying 宿舍 a rare find.
+        most = max([idf("w", t) for t in typed if t in terms.words] or [0.0])
         for synonym in words:
             own = [("w", t) for t in dict.fromkeys(segment.words(synonym)) if t in added]
             own += [("b", t) for t in dict.fromkeys(segment.bigrams(synonym)) if t in added]
@@ -83,7 +86,7 @@ def synonym_boosts(terms, idf, weights):
             if not weight:
                 continue
             lacking = typed_chars - set(segment.chars(synonym))
-            factor = SYNONYM_SHARE * (typed_weight + sum(char * idf("c", c) for c in lacking)) / weight
+            factor = SYNONYM_SHARE * (typed_weight + sum(char * min(idf("c", c), most) for c in lacking)) / weight
             for key in own:
                 boosts[key] = max(boosts.get(key, 1.0), factor)
     return boosts
