@@ -6,8 +6,9 @@ as they are, tagged with their kind — `w:热水` the word, `b:热水` the bigr
 with one position per occurrence: 1, 2, … in the title, 1001, 1002, … in the text. So the positions
 say how often a token occurs in each field, and one GIN index over the vector finds the rows.
 
-ts_rank knows no inverse document frequency (的 would weigh as much as 热水), so the score is FTS5's
-bm25() computed in SQL over the same tokens, with the same weights (search.backends.embedded): a
+ts_rank knows no inverse document frequency (的 would weigh as much as 热水), so the score is the
+BM25 search.ranking.bm25 computes on SQLite (FTS5's bm25() with Lucene's idf), computed in SQL over
+the same tokens, with the same weights (search.backends.fulltext): a
 token's document frequency comes from search_fulltext_term, the average length from
 search_fulltext_stats, both kept up to date by every write in its own transaction. Writers lock the
 stats rows first, so they queue instead of deadlocking over the shared counts; readers take no lock.
@@ -15,7 +16,6 @@ stats rows first, so they queue instead of deadlocking over the shared counts; r
 Every token is quoted into the tsquery, so nothing a visitor types is read as tsquery syntax.
 """
 
-import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -256,9 +256,9 @@ class _Query:
         return self._idf(lexeme) * self.boosts.get(lexeme, 1.0)
 
     def _idf(self, lexeme):
-        # FTS5's idf, floored the same way: a token in more than half the rows still counts a little.
+        # Lucene's idf, as search.ranking scores on SQLite: a common token still counts a little.
         held = max(self.holders.get(each, 0) for each in [lexeme, *self.floors.get(lexeme, ())])
-        return max(math.log((self.rows - held + 0.5) / (held + 0.5)), 1e-6)
+        return ranking.idf(held, self.rows)
 
     def scores(self, where):
         """SQL for (page_id, score): the BM25 score of each row of the source that satisfies where.
