@@ -1,4 +1,4 @@
-"""The embedded search on PostgreSQL (search.backends.postgres): FTS5's BM25 computed in SQL, token
+"""The embedded search on PostgreSQL (search.backends.postgres): BM25 computed in SQL, token
 counts that follow every write, the GIN index used for similar questions. `make test` runs the
 suite on SQLite and on PostgreSQL; these tests are skipped on SQLite. What every backend promises,
 text with any characters included, is tested on each in tests/search/test_backends.py."""
@@ -35,9 +35,10 @@ def unicode61(tokens):
     return ["".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c)) for token in tokens]
 
 
-def fts5_bm25(text, pages, weights):
-    """{page id: FTS5's bm25() of text}, worked out by hand: idf over the rows holding a token in its
-    kind's columns (floored at 1e-6), occurrences weighted per column, the length of the whole row."""
+def bm25_by_hand(text, pages, weights):
+    """{page id: the BM25 of text as search.ranking and FTS5's bm25() count it}, worked out by hand:
+    Lucene's idf over the rows holding a token in its kind's columns, occurrences weighted per column
+    and summed before they saturate, the length of the whole row."""
     kinds = [lambda text, cut=cut: unicode61(cut(text)) for cut in (segment.words, segment.chars, segment.bigrams)]
     rows = {page.pk: [[cut(field) for cut in kinds] for field in (page.title, page.body)] for page in pages}
     average = sum(len(tokens) for row in rows.values() for field in row for tokens in field) / len(rows)
@@ -50,7 +51,7 @@ def fts5_bm25(text, pages, weights):
         for kind, tokens in enumerate(terms):
             for token in tokens:
                 held = sum(any(token in field[kind] for field in other) for other in rows.values())
-                idf = max(math.log((len(rows) - held + 0.5) / (held + 0.5)), 1e-6)
+                idf = math.log(1 + (len(rows) - held + 0.5) / (held + 0.5))
                 f = sum(
                     w * weights[kind] * field[kind].count(token) for w, field in zip((TITLE, BODY), row, strict=True)
                 )
@@ -60,7 +61,7 @@ def fts5_bm25(text, pages, weights):
     return scores
 
 
-def test_it_scores_similar_questions_as_fts5_does_times_the_length_ratio(postgres, publish):
+def test_it_scores_similar_questions_by_bm25_times_the_length_ratio(postgres, publish):
     publish("宿舍热水几点供应", body="请问三号楼宿舍热水每天几点开始供应？热水很重要。")
     publish("热水什么时候开始供应", body="宿舍的热水几点有？")
     publish("图书馆几点开门", body="周末图书馆几点开门？")
@@ -69,7 +70,7 @@ def test_it_scores_similar_questions_as_fts5_does_times_the_length_ratio(postgre
         publish(title)
     text = "宿舍热水几点开始供应啊 cafe"
     hits = get_backend().similar(text, limit=10)
-    expected = fts5_bm25(text, WallPostPage.objects.live(), SIMILAR_WEIGHTS)
+    expected = bm25_by_hand(text, WallPostPage.objects.live(), SIMILAR_WEIGHTS)
     titles = dict(WallPostPage.objects.values_list("pk", "title"))
     query_chars = segment.query_terms(text).chars
     expected = {pk: score * length_ratio(query_chars, segment.chars(titles[pk])) for pk, score in expected.items()}
