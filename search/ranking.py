@@ -27,6 +27,24 @@ def idf(holders, total):
     return math.log(1 + (total - holders + 0.5) / (holders + 0.5))
 
 
+def idfs(terms, holders, total, kind_weights):
+    """{token: its idf} for every token of terms (segment.Terms), holders[token] being how many of
+    total questions hold it: a thesaurus set's tokens as common as its most common word, a synonym's
+    weighed up to stand for the word typed (synonym_boosts). One idf per token, word or bigram alike."""
+    holders = terms.holders(holders)
+    plain = {token: idf(holders.get(token, 0), total) for token in {*terms.words, *terms.chars, *terms.bigrams}}
+    boosts = {}
+    for (_, token), boost in synonym_boosts(terms, lambda kind, token: plain[token], kind_weights).items():
+        boosts[token] = max(boosts.get(token, 1.0), boost)
+    return {token: value * boosts.get(token, 1.0) for token, value in plain.items()}
+
+
+def question_columns(title, body):
+    """A question's token columns, as the embedded index stores them: the words, characters and
+    bigrams of its title, then of its text, each space-separated."""
+    return [" ".join(cut(text)) for text in (title, body) for cut in (segment.words, segment.chars, segment.bigrams)]
+
+
 def bm25(query_kinds, columns, weights, average_length, idfs):
     """The score of a row (a post's question: its title's columns and its text's) as FTS5's bm25()
     and the PostgreSQL store give it: a token's occurrences in every column of its kind, times the

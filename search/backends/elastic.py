@@ -28,9 +28,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from elastic_transport import HttpHeaders, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
-from elasticsearch_dsl import Q, Search
+from elasticsearch_dsl import MultiSearch, Q, Search
 
-from search import thesaurus
+from search import ranking, segment, thesaurus
 from search.documents import document_for, live_pages
 from wall.models import WallPostPage
 
@@ -49,6 +49,7 @@ from .base import (
 from .elastic_hits import EXCERPT_CHARS
 from .elastic_index import BATCH_SIZE, new_index
 from .embedded import EmbeddedBackend
+from .fulltext import BODY, SIMILAR_WEIGHTS, TITLE
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,15 @@ SEARCH_CHARS = 0.5
 SIMILAR_CHARS = {"title": 1.0, "body": 1.0}
 SIMILAR_BIGRAMS = 0.3
 SIMILAR_MINIMUM_SHOULD_MATCH = "30%"
+# That query only picks candidates: the best SIMILAR_CANDIDATES are put in order in Python by the
+# embedded backend's scorer (search.ranking: BM25 on jieba's words, characters and bigrams, times the
+# length factor), with the document frequencies the cluster counts in the same request. So every
+# backend ranks alike, whatever the server's own BM25 (osmem-server's, in our tests, leaves out the
+# average length and damps term frequencies: well below plain BM25 on LCQMC, see bench/README.md).
+SIMILAR_CANDIDATES = 50
+# The average question's length in tokens, for that scorer: over the newest AVERAGE_SAMPLE questions,
+# counted again when the wall grew or shrank by a tenth.
+AVERAGE_SAMPLE = 1000
 
 MAX_QUERY_CHARS = 300  # a pasted post says what it is about in its first lines
 FACET_SIZE = 500  # more values than any facet has
@@ -109,6 +119,7 @@ class ElasticsearchBackend(SearchBackend):
         self.rebuild_alias = f"{self.alias}_rebuild"
         self.fallback = EmbeddedBackend()
         self._unreachable_until = 0.0
+        self._average = (0, None)  # (questions when counted, tokens per question)
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -249,18 +260,55 @@ class ElasticsearchBackend(SearchBackend):
             return []
         if not self._reachable():
             return self._similar_embedded(text, limit, exclude_page_id)
+        limit = min(at_least_one(limit), MAX_PER_PAGE)
+        terms = thesaurus.expand(segment.query_terms(cleaned), cleaned)
         question = {name: weight for name, weight in SEARCH_FIELDS.items() if name in SIMILAR_CHARS}
         fields = question if _has_strong_tokens(cleaned) else _chars(question)
         query = _similar_query(cleaned, thesaurus.synonyms_of(cleaned))
-        search = self._search().query(query).extra(size=min(at_least_one(limit), MAX_PER_PAGE))
+        candidates = self._search().query(query).extra(size=max(limit, SIMILAR_CANDIDATES))
         if isinstance(exclude_page_id, int):
-            search = search.exclude("ids", values=[str(exclude_page_id)])
+            candidates = candidates.exclude("ids", values=[str(exclude_page_id)])
+        # One request: the candidates, how many questions hold each token, how many there are.
+        tokens = _token_kinds(terms)
+        searches = MultiSearch(using=self.client, index=self.alias).add(_highlighted(candidates, cleaned, fields))
+        for holding in [*(_holding(token, kind) for token, kind in tokens.items()), Q("match_all")]:
+            searches = searches.add(Search().query(holding).extra(size=0, track_total_hits=True))
         try:
-            response = _highlighted(search, cleaned, fields).execute().to_dict()
+            found, *held, everything = searches.execute()
+            total = everything.hits.total.value
+            average = self._average_length(total)
         except (ApiError, TransportError) as error:
             self._failed(error, "find similar posts")
             return self._similar_embedded(text, limit, exclude_page_id)
-        return [elastic_hits.hit(found, fields) for found in response["hits"]["hits"]]
+        holders = {token: count.hits.total.value for token, count in zip(tokens, held, strict=True)}
+        idfs = ranking.idfs(terms, holders, total, SIMILAR_WEIGHTS)
+        weights = [field * kind for field in (TITLE, BODY) for kind in SIMILAR_WEIGHTS]
+        kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
+        hits = found.to_dict()["hits"]["hits"]
+        for hit in hits:
+            columns = ranking.question_columns(hit["_source"]["title"], hit["_source"]["body"])
+            hit["_score"] = ranking.length_ratio(terms.chars, columns[1].split()) * ranking.bm25(
+                kinds, columns, weights, average, idfs
+            )
+        hits.sort(key=lambda hit: (-hit["_score"], -hit["_source"]["page_id"]))
+        return [elastic_hits.hit(hit, fields) for hit in hits[:limit]]
+
+    def _average_length(self, total):
+        """Tokens per question (search.ranking.question_columns), over the newest AVERAGE_SAMPLE."""
+        counted_at, average = self._average
+        if average is None or abs(total - counted_at) > total / 10:
+            sample = Search(using=self.client, index=self.alias).sort({"page_id": "desc"}).source(["title", "body"])
+            hits = sample.extra(size=AVERAGE_SAMPLE).execute().to_dict()["hits"]["hits"]
+            lengths = [
+                sum(
+                    len(column.split())
+                    for column in ranking.question_columns(h["_source"]["title"], h["_source"]["body"])
+                )
+                for h in hits
+            ]
+            average = sum(lengths) / max(len(lengths), 1)
+            self._average = (total, average)
+        return average
 
     def top_terms(self, first, last, unit_id=None, limit=30):
         """A terms aggregation over the topic words stored with each document (see _source)."""
@@ -359,6 +407,27 @@ def _similar_query(text, synonyms=()):
     if not _has_strong_tokens(text):
         return chars
     return Q("bool", must=[chars], should=[_matching(text, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS)])
+
+
+def _token_kinds(terms):
+    """{token: "words", "chars" or "bigrams"} of terms (segment.Terms), each token once."""
+    tokens = {}
+    for kind in ("words", "chars", "bigrams"):
+        for token in getattr(terms, kind):
+            tokens.setdefault(token, kind)
+    return tokens
+
+
+def _holding(token, kind):
+    """The questions holding a token in their title or text, as the embedded index counts them: a
+    bigram (or a word of two characters) in the bigram fields, a character in the `.chars` ones, a
+    longer word as a phrase of its characters."""
+    if kind == "bigrams" or (len(token) == 2 and segment.is_han(token)):
+        fields = ("title", "body")
+    else:
+        fields = ("title.chars", "body.chars")
+    kind = "term" if fields[0] == "title" or len(token) == 1 else "match_phrase"
+    return Q("bool", should=[Q(kind, **{field: token}) for field in fields], minimum_should_match=1)
 
 
 def _filtered(filters):

@@ -65,18 +65,6 @@ def _telling(terms, holders):
     return segment.Terms(*(tuple(t for t in kind if t in keep) for kind in (terms.words, terms.chars, terms.bigrams)))
 
 
-def _columns(document):
-    """The token columns of search_fulltext, in its order."""
-    return [
-        " ".join(segment.words(document.title)),
-        " ".join(segment.chars(document.title)),
-        " ".join(segment.bigrams(document.title)),
-        " ".join(segment.words(document.body)),
-        " ".join(segment.chars(document.body)),
-        " ".join(segment.bigrams(document.body)),
-    ]
-
-
 def _reply_columns(document):
     text = document.replies_text
     return [" ".join(segment.words(text)), " ".join(segment.chars(text)), " ".join(segment.bigrams(text))]
@@ -126,7 +114,7 @@ class SQLiteFullText:
     _average = (0, None)  # (questions when counted, average tokens per question)
 
     def insert(self, documents):
-        rows = [[document.page_id, *_columns(document)] for document in documents]
+        rows = [[document.page_id, *ranking.question_columns(document.title, document.body)] for document in documents]
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fulltext (rowid, title_words, title_chars, title_bigrams, "
@@ -249,7 +237,7 @@ class SQLiteFullText:
         """[{"id", "score"}] of candidates (rowid, *question columns), best first: BM25 on every token
         (search.ranking.bm25), and if alike_length times how alike the query and the title are in
         length (two people asking the same thing write about as much)."""
-        idfs = self._idfs(terms, holders, total, kind_weights)
+        idfs = ranking.idfs(terms, holders, total, kind_weights)
         average = self._average_length(total)
         weights = [field * kind for field in (title, BODY) for kind in kind_weights]
         kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
@@ -263,16 +251,6 @@ class SQLiteFullText:
         ]
         scored.sort(key=lambda row: (-row["score"], -row["id"]))
         return scored
-
-    def _idfs(self, terms, holders, total, kind_weights):
-        """{token: its idf}, a thesaurus set's tokens as common as its most common word, and a
-        synonym's weighed up to stand for the word typed (see search.ranking.synonym_boosts)."""
-        holders = terms.holders(holders)
-        idfs = {token: ranking.idf(holders.get(token, 0), total) for token in _tokens(terms)}
-        boosts = {}  # one idf per token here, a word or a bigram alike: the greater boost
-        for (_, token), boost in ranking.synonym_boosts(terms, lambda kind, token: idfs[token], kind_weights).items():
-            boosts[token] = max(boosts.get(token, 1.0), boost)
-        return {token: idf * boosts.get(token, 1.0) for token, idf in idfs.items()}
 
     def _document_counts(self, tokens):
         """({token: how many questions hold it}, how many questions there are)."""
