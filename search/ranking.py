@@ -27,7 +27,7 @@ def idf(holders, total):
     return math.log(1 + (total - holders + 0.5) / (holders + 0.5))
 
 
-def idfs(terms, holders, total, kind_weights):
+def token_idfs(terms, holders, total, kind_weights):
     """{token: its idf} for every token of terms (segment.Terms), holders[token] being how many of
     total questions hold it: a thesaurus set's tokens as common as its most common word, a synonym's
     weighed up to stand for the word typed (synonym_boosts). One idf per token, word or bigram alike."""

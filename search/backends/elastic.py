@@ -261,10 +261,11 @@ class ElasticsearchBackend(SearchBackend):
         if not self._reachable():
             return self._similar_embedded(text, limit, exclude_page_id)
         limit = min(at_least_one(limit), MAX_PER_PAGE)
-        terms = thesaurus.expand(segment.query_terms(cleaned), cleaned)
+        sets = thesaurus.active_sets()
+        terms = thesaurus.expand(segment.query_terms(cleaned), cleaned, sets)
         question = {name: weight for name, weight in SEARCH_FIELDS.items() if name in SIMILAR_CHARS}
         fields = question if _has_strong_tokens(cleaned) else _chars(question)
-        query = _similar_query(cleaned, thesaurus.synonyms_of(cleaned))
+        query = _similar_query(cleaned, thesaurus.synonyms_of(cleaned, sets))
         candidates = self._search().query(query).extra(size=max(limit, SIMILAR_CANDIDATES))
         if isinstance(exclude_page_id, int):
             candidates = candidates.exclude("ids", values=[str(exclude_page_id)])
@@ -281,12 +282,12 @@ class ElasticsearchBackend(SearchBackend):
             self._failed(error, "find similar posts")
             return self._similar_embedded(text, limit, exclude_page_id)
         holders = {token: count.hits.total.value for token, count in zip(tokens, held, strict=True)}
-        idfs = ranking.idfs(terms, holders, total, SIMILAR_WEIGHTS)
+        idfs = ranking.token_idfs(terms, holders, total, SIMILAR_WEIGHTS)
         weights = [field * kind for field in (TITLE, BODY) for kind in SIMILAR_WEIGHTS]
         kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
         hits = found.to_dict()["hits"]["hits"]
         for hit in hits:
-            columns = ranking.question_columns(hit["_source"]["title"], hit["_source"]["body"])
+            columns = _question_columns(hit)
             hit["_score"] = ranking.length_ratio(terms.chars, columns[1].split()) * ranking.bm25(
                 kinds, columns, weights, average, idfs
             )
@@ -299,13 +300,7 @@ class ElasticsearchBackend(SearchBackend):
         if average is None or abs(total - counted_at) > total / 10:
             sample = Search(using=self.client, index=self.alias).sort({"page_id": "desc"}).source(["title", "body"])
             hits = sample.extra(size=AVERAGE_SAMPLE).execute().to_dict()["hits"]["hits"]
-            lengths = [
-                sum(
-                    len(column.split())
-                    for column in ranking.question_columns(h["_source"]["title"], h["_source"]["body"])
-                )
-                for h in hits
-            ]
+            lengths = [len(" ".join(_question_columns(hit)).split()) for hit in hits]
             average = sum(lengths) / max(len(lengths), 1)
             self._average = (total, average)
         return average
@@ -407,6 +402,10 @@ def _similar_query(text, synonyms=()):
     if not _has_strong_tokens(text):
         return chars
     return Q("bool", must=[chars], should=[_matching(text, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS)])
+
+
+def _question_columns(hit):
+    return ranking.question_columns(hit["_source"]["title"], hit["_source"]["body"])
 
 
 def _token_kinds(terms):
