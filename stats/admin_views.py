@@ -239,7 +239,7 @@ def _posts_with(posts, word, shown=50):
 
 def _cluster(title, post_ids, shown=10):
     links = [(post_id, reverse("cases_admin:post", args=[post_id])) for post_id in post_ids[:shown]]
-    # 整改台账: open an item for the whole group, its posts and title filled in.
+    # 整改台账: open an item for the whole group, its posts filled in (the editor writes the title).
     numbers = ",".join(str(post_id) for post_id in post_ids)
     rectify = f"{reverse('rectifications:add')}?{urlencode({'posts': numbers})}"
     return {
