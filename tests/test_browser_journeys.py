@@ -283,8 +283,9 @@ def test_a_mistyped_captcha_keeps_the_photo_and_the_next_try_sends_it(world, pho
     phone.fill("input[name=captcha_1]", "WRONG")
     phone.click("form.post-form button[type=submit]")
 
-    kept = phone.locator(".kept-photo img")
-    assert kept.count() == 1 and kept.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(phone.locator(".kept-photo img")).to_have_count(1)
+    # The page may paint before the kept photo arrives: wait for it to load, fail if it never shows.
+    phone.wait_for_function("() => document.querySelector('.kept-photo img').naturalWidth > 0")
     assert phone.input_value("input[name=title]") == "五号楼水房漏水"
     old_picture = phone.get_attribute("[data-captcha-image]", "src")
     phone.click("[data-captcha-refresh]")  # 换一张
