@@ -48,6 +48,15 @@ def typed_apart(text, sets=None):
     return [part.replace(_JOINED, " ") for part in normal.split()]
 
 
+def parts_typed_apart(text, sets=None):
+    """The terms (expanded) of each word typed apart in text, if there are several: a post holding
+    them all comes first (search.backends.fulltext.with_coord); one run of text needs none."""
+    parts = typed_apart(text, sets)
+    if len(parts) < 2:
+        return []
+    return [terms for part in parts if (terms := expand(segment.query_terms(part), part, sets))]
+
+
 def _hits(text, sets):
     """[(the words of a set text holds, the set's other words)] for each set text names a word of;
     a word holding another of its set is left out (see above)."""

@@ -8,6 +8,7 @@ cases — and nothing else. Queries are whatever a visitor typed: a backend must
 from dataclasses import dataclass, field
 
 from cases.models import Post
+from search import segment
 
 FACETS = ("kind", "category", "unit", "status", "year")
 MAX_PER_PAGE = 100
@@ -48,6 +49,20 @@ class SearchResults:
 
 class SearchUnavailable(Exception):
     """The search service cannot be reached; raised by rebuild(), never by search() or similar()."""
+
+
+def highlighted_hit(terms, page_id, score, url, title, status, text):
+    """A Hit with the matches of terms (search.segment.Terms) marked in its title and in the best
+    passage of text (the question's text and its public replies)."""
+    return Hit(
+        page_id=page_id,
+        score=score,
+        url=url,
+        title=title,
+        status=status,
+        title_html=segment.highlight(title, terms),
+        excerpt_html=segment.excerpt(text, terms),
+    )
 
 
 def at_least_one(value):

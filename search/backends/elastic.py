@@ -7,6 +7,10 @@ its single characters in a `.chars` sub-field: bigrams decide what matches (热�
 post with 水 in it), characters help the ranking and carry a query that is one character. The
 analyzers are set on each field, never as the index's default (compatible test servers ignore that).
 
+The cluster finds, counts and facets the matches; its best are then put in order by the embedded
+backend's scorer (search.ranking), with the document frequencies the cluster counts in the same
+request, and highlighted by search.segment: every backend ranks and marks a query alike.
+
 Searches go through an alias (ELASTICSEARCH_INDEX). A rebuild fills a new index while the old one
 answers, then moves the alias in one atomic step and deletes the old index. While it fills, the new
 index also carries `<alias>_rebuild`, which index() and remove() write to as well, so nothing
@@ -34,7 +38,7 @@ from search import ranking, segment, thesaurus
 from search.documents import document_for, live_pages
 from wall.models import WallPostPage
 
-from . import elastic_hits, elastic_index
+from . import elastic_index
 from .base import (
     FACETS,
     MAX_PER_PAGE,
@@ -44,12 +48,12 @@ from .base import (
     SearchUnavailable,
     at_least_one,
     clean_filters,
+    highlighted_hit,
     status_label,
 )
-from .elastic_hits import EXCERPT_CHARS
 from .elastic_index import BATCH_SIZE, new_index
 from .embedded import EmbeddedBackend
-from .fulltext import BODY, SIMILAR_WEIGHTS, TITLE
+from .fulltext import BODY, REPLIES, SEARCH_TITLE, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE, with_coord
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +63,13 @@ SEARCH_FIELDS = {"title": 2.0, "body": 1.0, "replies": 0.5}
 # Single characters only help a search's ranking, so that a post with every character of the query
 # but not all its bigrams still comes before one with fewer.
 SEARCH_CHARS = 0.5
+# That query finds the matches, counts them and their facets; its best RERANKED are then put in order
+# by the embedded backend's scorer, as the similar box's candidates are (below): BM25 on words,
+# characters and bigrams of the question, plus the public replies' on the query's strong tokens, times
+# the share of the words typed apart a post holds (search.backends.fulltext.with_coord). Twice the
+# embedded backend's pool: the cluster's order only picks candidates, and osmem-server's BM25 (no
+# length norm) put the post meant for 在家怎么下载论文 142nd among 5,000 unrelated questions.
+RERANKED = 200
 # Two people asking the same thing share most characters but often not the same words (怎么弄 /
 # 怎么开, 宿舍 / 寝室楼): characters lead, at least 30% of them shared, and bigrams reward the same
 # order. Replies are left out: an answer is not a question. Chosen with bench/search_quality.py;
@@ -119,7 +130,7 @@ class ElasticsearchBackend(SearchBackend):
         self.rebuild_alias = f"{self.alias}_rebuild"
         self.fallback = EmbeddedBackend()
         self._unreachable_until = 0.0
-        self._average = (0, None)  # (questions when counted, tokens per question)
+        self._averages = (0, None)  # (questions when counted, (tokens per question, per replies))
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -232,25 +243,33 @@ class ElasticsearchBackend(SearchBackend):
             return self._search_embedded(query, filters, page, per_page)
         per_page = min(at_least_one(per_page), MAX_PER_PAGE)
         start = (at_least_one(page) - 1) * per_page
-        synonyms = thesaurus.synonyms_of(text)
-        fields = SEARCH_FIELDS if _has_strong_tokens(text) or synonyms else _chars(SEARCH_FIELDS)
+        sets = thesaurus.active_sets()
+        terms = thesaurus.expand(segment.query_terms(text), text, sets)
+        # The first RERANKED are put in order by our scorer; a page beyond them reads on in the cluster's.
+        first, size = (0, max(RERANKED, start + per_page)) if start < RERANKED else (start, per_page)
         search = (
             self._search()
-            .query(_search_query(text, synonyms))
+            .query(_search_query(text, thesaurus.synonyms_of(text, sets)))
             .post_filter(_filtered(filters))
             .extra(track_total_hits=True)
-            .extra(**({"from_": start, "size": per_page} if start + per_page <= MAX_RESULT_WINDOW else {"size": 0}))
+            .extra(**({"from_": first, "size": size} if first + size <= MAX_RESULT_WINDOW else {"size": 0}))
         )
         for name in FACETS:
             _add_facet(search, name, filters)
         try:
-            response = _highlighted(search, text, fields).execute().to_dict()
+            response, holders, total = self._with_counts(search, terms)
+            question_length, reply_length = self._average_lengths(total)
         except (ApiError, TransportError) as error:
             self._failed(error, "search")
             return self._search_embedded(query, filters, page, per_page)
+        hits = response["hits"]["hits"]
+        if start < RERANKED:
+            idfs = ranking.token_idfs(terms, holders, total, SEARCH_WEIGHTS)
+            parts = thesaurus.parts_typed_apart(text, sets)
+            hits = _reranked(hits, terms, parts, idfs, question_length, reply_length)[start : start + per_page]
         return SearchResults(
             total=response["hits"]["total"]["value"],
-            hits=[elastic_hits.hit(found, fields) for found in response["hits"]["hits"]],
+            hits=[_hit(hit, terms) for hit in hits],
             facets={name: _facet_values(name, response["aggregations"][name]) for name in FACETS},
         )
 
@@ -263,47 +282,49 @@ class ElasticsearchBackend(SearchBackend):
         limit = min(at_least_one(limit), MAX_PER_PAGE)
         sets = thesaurus.active_sets()
         terms = thesaurus.expand(segment.query_terms(cleaned), cleaned, sets)
-        question = {name: weight for name, weight in SEARCH_FIELDS.items() if name in SIMILAR_CHARS}
-        fields = question if _has_strong_tokens(cleaned) else _chars(question)
         query = _similar_query(cleaned, thesaurus.synonyms_of(cleaned, sets))
         candidates = self._search().query(query).extra(size=max(limit, SIMILAR_CANDIDATES))
         if isinstance(exclude_page_id, int):
             candidates = candidates.exclude("ids", values=[str(exclude_page_id)])
-        # One request: the candidates, how many questions hold each token, how many there are.
-        tokens = _token_kinds(terms)
-        searches = MultiSearch(using=self.client, index=self.alias).add(_highlighted(candidates, cleaned, fields))
-        for holding in [*(_holding(token, kind) for token, kind in tokens.items()), Q("match_all")]:
-            searches = searches.add(Search().query(holding).extra(size=0, track_total_hits=True))
         try:
-            found, *held, everything = searches.execute()
-            total = everything.hits.total.value
-            average = self._average_length(total)
+            response, holders, total = self._with_counts(candidates, terms)
+            question_length, _ = self._average_lengths(total)
         except (ApiError, TransportError) as error:
             self._failed(error, "find similar posts")
             return self._similar_embedded(text, limit, exclude_page_id)
-        holders = {token: count.hits.total.value for token, count in zip(tokens, held, strict=True)}
         idfs = ranking.token_idfs(terms, holders, total, SIMILAR_WEIGHTS)
-        weights = [field * kind for field in (TITLE, BODY) for kind in SIMILAR_WEIGHTS]
-        kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
-        hits = found.to_dict()["hits"]["hits"]
+        hits = response["hits"]["hits"]
         for hit in hits:
-            columns = _question_columns(hit)
-            hit["_score"] = ranking.length_ratio(terms.chars, columns[1].split()) * ranking.bm25(
-                kinds, columns, weights, average, idfs
-            )
-        hits.sort(key=lambda hit: (-hit["_score"], -hit["_source"]["page_id"]))
-        return [elastic_hits.hit(hit, fields) for hit in hits[:limit]]
+            alike = ranking.length_ratio(terms.chars, segment.chars(hit["_source"]["title"]))
+            hit["_score"] = alike * _question_score(hit, terms, idfs, SIMILAR_WEIGHTS, TITLE, question_length)
+        hits.sort(key=lambda hit: (-hit["_score"], -_page_id(hit)))
+        return [_hit(hit, terms) for hit in hits[:limit]]
 
-    def _average_length(self, total):
-        """Tokens per question (search.ranking.question_columns), over the newest AVERAGE_SAMPLE."""
-        counted_at, average = self._average
-        if average is None or abs(total - counted_at) > total / 10:
-            sample = Search(using=self.client, index=self.alias).sort({"page_id": "desc"}).source(["title", "body"])
-            hits = sample.extra(size=AVERAGE_SAMPLE).execute().to_dict()["hits"]["hits"]
-            lengths = [len(" ".join(_question_columns(hit)).split()) for hit in hits]
-            average = sum(lengths) / max(len(lengths), 1)
-            self._average = (total, average)
-        return average
+    def _with_counts(self, search, terms):
+        """search's response, {token: how many questions hold it} for the tokens of terms, and how
+        many questions there are: the document frequencies our scorer needs, in the same request."""
+        tokens = _token_kinds(terms)
+        searches = MultiSearch(using=self.client, index=self.alias).add(search)
+        for holding in [*(_holding(token, kind) for token, kind in tokens.items()), Q("match_all")]:
+            searches = searches.add(Search().query(holding).extra(size=0, track_total_hits=True))
+        found, *held, everything = searches.execute()
+        holders = {token: count.hits.total.value for token, count in zip(tokens, held, strict=True)}
+        return found.to_dict(), holders, everything.hits.total.value
+
+    def _average_lengths(self, total):
+        """Tokens per question and per post's public replies (those with any), as the embedded
+        index counts them, over the newest AVERAGE_SAMPLE; counted again when the wall grew or
+        shrank by a tenth."""
+        counted_at, averages = self._averages
+        if averages is None or abs(total - counted_at) > total / 10:
+            sample = Search(using=self.client, index=self.alias).sort({"page_id": "desc"})
+            sample = sample.source(["title", "body", "replies"]).extra(size=AVERAGE_SAMPLE)
+            hits = sample.execute().to_dict()["hits"]["hits"]
+            questions = [_length(_question_columns(hit)) for hit in hits]
+            replies = [_length(_reply_columns(hit)) for hit in hits if hit["_source"]["replies"]]
+            averages = tuple(sum(lengths) / max(len(lengths), 1) for lengths in (questions, replies))
+            self._averages = (total, averages)
+        return averages
 
     def top_terms(self, first, last, unit_id=None, limit=30):
         """A terms aggregation over the topic words stored with each document (see _source)."""
@@ -404,8 +425,64 @@ def _similar_query(text, synonyms=()):
     return Q("bool", must=[chars], should=[_matching(text, SIMILAR_CHARS, boost=SIMILAR_BIGRAMS)])
 
 
+def _page_id(hit):
+    return hit["_source"]["page_id"]
+
+
+def _text(hit):
+    source = hit["_source"]
+    return "\n".join([source["title"], source["body"], *source["replies"]])
+
+
+def _hit(hit, terms):
+    source = hit["_source"]
+    text = "\n".join([source["body"], *source["replies"]])
+    score = hit["_score"] or 0.0
+    return highlighted_hit(terms, source["page_id"], score, source["url"], source["title"], source["status"], text)
+
+
+def _reranked(hits, terms, parts, idfs, question_length, reply_length):
+    """hits (the search page's, in the cluster's order) with the first RERANKED scored again as the
+    embedded backend scores its candidates, best first."""
+    rows = []
+    for number, hit in enumerate(hits):
+        score = hit["_score"]
+        if number < RERANKED:
+            score = _question_score(hit, terms, idfs, SEARCH_WEIGHTS, SEARCH_TITLE, question_length)
+            score += REPLIES * _replies_score(hit, terms.strong, idfs, reply_length)
+        rows.append({"id": _page_id(hit), "score": score, "reranked": number < RERANKED, "text": _text(hit)})
+    by_id = {_page_id(hit): hit for hit in hits}
+    return [{**by_id[row["id"]], "_score": row["score"]} for row in with_coord(rows, parts)]
+
+
 def _question_columns(hit):
     return ranking.question_columns(hit["_source"]["title"], hit["_source"]["body"])
+
+
+def _reply_columns(hit):
+    return ranking.columns("\n".join(hit["_source"]["replies"]))
+
+
+def _length(columns):
+    return sum(len(column.split()) for column in columns)
+
+
+def _kinds(terms):
+    return tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
+
+
+def _question_score(hit, terms, idfs, kind_weights, title, average_length):
+    """A hit's question (title and text) scored as the embedded backend scores it: search.ranking.bm25."""
+    weights = [field * kind for field in (title, BODY) for kind in kind_weights]
+    return ranking.bm25(_kinds(terms), _question_columns(hit), weights, average_length, idfs)
+
+
+def _replies_score(hit, terms, idfs, average_length):
+    """A hit's public replies scored on terms (the query's strong ones, as the embedded backend's
+    reply index is searched), with the questions' idfs."""
+    if not hit["_source"]["replies"]:
+        return 0.0
+    return ranking.bm25(_kinds(terms), _reply_columns(hit), SEARCH_WEIGHTS, average_length, idfs)
 
 
 def _token_kinds(terms):
@@ -460,19 +537,3 @@ def _label(name, bucket):
         return status_label(value)
     labels = bucket.get("label", {}).get("buckets", [])
     return labels[0]["key"] if labels else str(value)
-
-
-def _highlighted(search, text, fields):
-    """search, asking for the matches of text's tokens in fields (the strong ones, as in the query)."""
-    names = list(fields)
-    title, texts = names[0], names[1:]
-    return (
-        search.highlight_options(
-            encoder="html",
-            pre_tags=["<mark>"],
-            post_tags=["</mark>"],
-            highlight_query=_matching(text, fields).to_dict(),
-        )
-        .highlight(title, number_of_fragments=0)
-        .highlight(*texts, fragment_size=EXCERPT_CHARS, number_of_fragments=1)
-    )

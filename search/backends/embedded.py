@@ -21,11 +21,11 @@ from .base import (
     FACETS,
     MAX_PER_PAGE,
     FacetValue,
-    Hit,
     SearchBackend,
     SearchResults,
     at_least_one,
     clean_filters,
+    highlighted_hit,
     status_label,
 )
 from .fulltext import (
@@ -102,11 +102,7 @@ class EmbeddedBackend(SearchBackend):
         terms = thesaurus.expand(segment.query_terms(query), query, sets)
         if not terms:
             return SearchResults(total=0, hits=[], facets={name: [] for name in FACETS})
-        typed_apart = thesaurus.typed_apart(query, sets)
-        # Only words typed apart raise a post that has them all (with_coord); one run of text needs none.
-        typed_apart = typed_apart if len(typed_apart) > 1 else []
-        parts = [thesaurus.expand(segment.query_terms(part), part, sets) for part in typed_apart]
-        parts = [part for part in parts if part]
+        parts = thesaurus.parts_typed_apart(query, sets)
         fulltext = _fulltext()
         rows = with_coord(fulltext.search_rows(terms, {}, SEARCH_CANDIDATES), parts)
         facets = {name: _facet(rows, name, filters) for name in FACETS}
@@ -179,17 +175,8 @@ def _hits(rows, terms):
         entry = entries.get(row["id"])
         if entry is None:  # removed between the two queries
             continue
-        hits.append(
-            Hit(
-                page_id=entry.page_id,
-                score=row["score"],
-                url=entry.url,
-                title=entry.title,
-                status=entry.status,
-                title_html=segment.highlight(entry.title, terms),
-                excerpt_html=segment.excerpt(f"{entry.body}\n{entry.replies}", terms),
-            )
-        )
+        text = f"{entry.body}\n{entry.replies}"
+        hits.append(highlighted_hit(terms, entry.page_id, row["score"], entry.url, entry.title, entry.status, text))
     return hits
 
 

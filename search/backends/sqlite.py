@@ -65,11 +65,6 @@ def _telling(terms, holders):
     return segment.Terms(*(tuple(t for t in kind if t in keep) for kind in (terms.words, terms.chars, terms.bigrams)))
 
 
-def _reply_columns(document):
-    text = document.replies_text
-    return [" ".join(segment.words(text)), " ".join(segment.chars(text)), " ".join(segment.bigrams(text))]
-
-
 def _quote(token):
     return '"' + token.replace('"', '""') + '"'
 
@@ -124,7 +119,7 @@ class SQLiteFullText:
             _count_holders(cursor, [row[1:] for row in rows], 1)
             cursor.executemany(
                 "INSERT INTO search_fulltext_reply (rowid, words, chars, bigrams) VALUES (%s, %s, %s, %s)",
-                [[document.page_id, *_reply_columns(document)] for document in documents if document.replies],
+                [[d.page_id, *ranking.columns(d.replies_text)] for d in documents if d.replies],
             )
 
     def delete(self, ids):

@@ -84,14 +84,11 @@ def test_it_ranks_more_of_the_query_first(publish):
     assert found("宿舍热水") == [whole, part]
 
 
-def test_it_ranks_the_better_match_first(each_backend, publish):
+def test_it_ranks_the_better_match_first(publish):
     scattered = publish("热的饭菜", body="开水房的水不够")
     in_body = publish("宿舍问题", body="宿舍热水经常不稳定")
     in_title = publish("宿舍热水不稳定")
-    # Elasticsearch adds up what each field matched, so 宿舍 in in_body's title and 宿舍热水 in its
-    # text outweigh 宿舍热水 in in_title's title; the embedded backend puts the title saying it all first.
-    whole = [in_body, in_title] if isinstance(each_backend, elastic.ElasticsearchBackend) else [in_title, in_body]
-    assert found("宿舍热水") == whole  # 热…水 apart is not 热水
+    assert found("宿舍热水") == [in_title, in_body]  # 热…水 apart is not 热水; the title saying it all first
     assert found("热水房的水") == [scattered, in_title, in_body]
 
 
@@ -177,13 +174,12 @@ def test_the_search_page_shows_a_script_title_as_text(client, publish):
     assert 'class="note"' not in html
 
 
-def test_it_highlights_adjacent_matches_as_one_and_cuts_long_text_near_them(each_backend, publish):
+def test_it_highlights_adjacent_matches_as_one_and_cuts_long_text_near_them(publish):
     publish("问题", body="开头" * 100 + "宿舍热水不稳定" + "结尾" * 100)
     hit = search("宿舍热水").hits[0]
     assert "<mark>宿舍热水</mark>" in hit.excerpt_html
     assert hit.excerpt_html.startswith("…") and hit.excerpt_html.endswith("…")
-    cut_at = elastic.EXCERPT_CHARS if isinstance(each_backend, elastic.ElasticsearchBackend) else segment.EXCERPT_CHARS
-    assert len(hit.excerpt_html) < cut_at + 40
+    assert len(hit.excerpt_html) < segment.EXCERPT_CHARS + 40
 
 
 def test_it_shows_the_start_of_the_text_when_only_the_title_matched(publish):

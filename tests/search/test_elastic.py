@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from search.backends import _load, get_backend
+from search.backends import elastic as elastic_backend
 from search.backends.base import SearchUnavailable
 from search.models import IndexedPage
 from tests import elastic
@@ -74,6 +75,19 @@ def stored(backend):
     """Every document in the index the alias points to, as Elasticsearch returns it."""
     backend.client.indices.refresh(index=backend.alias)
     return [hit["_source"] for hit in backend.client.search(index=backend.alias, size=1000)["hits"]["hits"]]
+
+
+# -- ranking ---------------------------------------------------------------------------------------
+
+
+def test_pages_past_the_reranked_matches_read_on_without_repeating_or_losing_a_post(backend, publish, monkeypatch):
+    # Our scorer orders the cluster's first RERANKED matches; further pages follow the cluster's order.
+    monkeypatch.setattr(elastic_backend, "RERANKED", 3)
+    posts = [publish(f"宿舍热水问题{number}", body="热水" * (number + 1)) for number in range(7)]
+    pages = [found("宿舍热水", page=number, per_page=2) for number in (1, 2, 3, 4)]
+    assert sorted(post for page in pages for post in page) == sorted(posts)
+    assert pages[0] + pages[1][:1] == found("宿舍热水", per_page=3)
+    assert search("宿舍热水", page=2, per_page=2).total == 7
 
 
 # -- hot topics ------------------------------------------------------------------------------------

@@ -2,11 +2,9 @@
 editors keep the list in the admin and an edit counts at the next search, and a query that names no
 word of the list is ranked exactly as before."""
 
-import pytest
 from django.urls import reverse
 
 from search import segment, thesaurus
-from search.backends.elastic import ElasticsearchBackend
 from search.models import SynonymSet
 from tests.factories import make_editor, make_handler, make_unit
 from tests.search_backends import found, search, similar
@@ -82,10 +80,7 @@ def test_a_synonym_holding_the_word_typed_is_not_looked_for_again():
     assert "宿舍" in thesaurus.synonyms_of("寝室") and "宿舍楼" not in thesaurus.synonyms_of("寝室")
 
 
-def test_a_rare_synonym_weighs_as_the_word_typed(publish, each_backend, request):
-    if isinstance(each_backend, ElasticsearchBackend):
-        # There each synonym is a clause of its own, scored with its own idf; not changed yet.
-        request.applymarker(pytest.mark.xfail(reason="a rare synonym outweighs the word typed", strict=True))
+def test_a_rare_synonym_weighs_as_the_word_typed(publish):
     for number in range(6):
         publish(f"宿舍{number}号楼门口积水")
     typed = publish("宿舍屋顶漏水严重")
