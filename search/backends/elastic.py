@@ -343,8 +343,10 @@ class ElasticsearchBackend(SearchBackend):
         return [(bucket["key"], bucket["doc_count"]) for bucket in response["aggregations"]["topics"]["buckets"]]
 
     def _search(self):
-        # Ties (the same text twice) newest first, as on the embedded backend.
-        return Search(using=self.client, index=self.alias).sort("_score", {"page_id": "desc"}).extra(track_scores=True)
+        # Ties (the same text twice) newest first, as on the embedded backend; only what a hit is
+        # scored and shown with comes back.
+        search = Search(using=self.client, index=self.alias).sort("_score", {"page_id": "desc"})
+        return search.source(["page_id", "title", "body", "replies", "url", "status"]).extra(track_scores=True)
 
     # -- when the cluster cannot answer ------------------------------------------------------------
 
