@@ -32,14 +32,16 @@ def idf(holders, total):
     return math.log(1 + (total - holders + 0.5) / (holders + 0.5))
 
 
-def token_idfs(terms, holders, total, kind_weights):
+def token_idfs(terms, holders, total, kind_weights, field_weights):
     """{token: its idf} for every token of terms (segment.Terms), holders[token] being how many of
     total questions hold it: a thesaurus set's tokens as common as its most common word, a synonym's
-    weighed up to stand for the word typed (synonym_boosts). One idf per token, word or bigram alike."""
+    weighed up to stand for the word typed (synonym_boosts, with the same weights). One idf per
+    token, word or bigram alike."""
     holders = terms.holders(holders)
     plain = {token: idf(holders.get(token, 0), total) for token in {*terms.words, *terms.chars, *terms.bigrams}}
     boosts = {}
-    for (_, token), boost in synonym_boosts(terms, lambda kind, token: plain[token], kind_weights).items():
+    synonyms = synonym_boosts(terms, lambda kind, token: plain[token], kind_weights, field_weights)
+    for (_, token), boost in synonyms.items():
         boosts[token] = max(boosts.get(token, 1.0), boost)
     return {token: value * boosts.get(token, 1.0) for token, value in plain.items()}
 
@@ -90,16 +92,22 @@ def length_ratio(query_chars, title_chars):
     return (shorter / longer) ** LENGTH_POWER if shorter else 1.0
 
 
-def synonym_boosts(terms, idf, weights):
+def synonym_boosts(terms, idf, kind_weights, field_weights):
     """{(kind, token): factor} for the tokens a thesaurus synonym added to terms (segment.Terms), so
     that a post saying the synonym scores SYNONYM_SHARE of what one saying the word typed would.
 
     A synonym adds its words and bigrams only (see search.thesaurus), while the word typed also has
     characters; the synonym's tokens are weighed up by what the word typed would add that the
     synonym lacks: its words, bigrams and the characters the two do not share. idf(kind, token) is
-    the token's idf, kind "w", "c" or "b"; weights, the (words, characters, bigrams) weights.
+    the token's idf, kind "w", "c" or "b"; kind_weights, the (words, characters, bigrams) weights;
+    field_weights, the weights of the fields (title, text) the scorer reads.
+
+    Each token counts what BM25 gives it in a post that says it once in each field, at the average
+    length (said_once): tokens of little weight saturate later, so weighing the synonym's words and
+    bigrams up by the typed characters' weights alone would make a post saying the synonym score
+    more than one saying the word typed (1.7 times as much, on the similar box's character weights).
     """
-    word, char, bigram = weights
+    word, char, bigram = (said_once(weight * sum(field_weights)) for weight in kind_weights)
     boosts = {}
     for typed, added, words in terms.floors:
         typed_weight = sum(word * idf("w", t) for t in typed if t in terms.words)
@@ -119,3 +127,8 @@ def synonym_boosts(terms, idf, weights):
             for key in own:
                 boosts[key] = max(boosts.get(key, 1.0), factor)
     return boosts
+
+
+def said_once(frequency):
+    """BM25's score per unit of idf for a token of that weighted frequency, in a row of average length."""
+    return frequency * (K1 + 1) / (frequency + K1)

@@ -264,7 +264,7 @@ class ElasticsearchBackend(SearchBackend):
             return self._search_embedded(query, filters, page, per_page)
         hits = response["hits"]["hits"]
         if start < RERANKED:
-            idfs = ranking.token_idfs(terms, holders, total, SEARCH_WEIGHTS)
+            idfs = ranking.token_idfs(terms, holders, total, SEARCH_WEIGHTS, (SEARCH_TITLE, BODY))
             parts = thesaurus.parts_typed_apart(text, sets)
             hits = _reranked(hits, terms, parts, idfs, question_length, reply_length)[start : start + per_page]
         return SearchResults(
@@ -292,7 +292,7 @@ class ElasticsearchBackend(SearchBackend):
         except (ApiError, TransportError) as error:
             self._failed(error, "find similar posts")
             return self._similar_embedded(text, limit, exclude_page_id)
-        idfs = ranking.token_idfs(terms, holders, total, SIMILAR_WEIGHTS)
+        idfs = ranking.token_idfs(terms, holders, total, SIMILAR_WEIGHTS, (TITLE, BODY))
         hits = response["hits"]["hits"]
         for hit in hits:
             alike = ranking.length_ratio(terms.chars, segment.chars(hit["_source"]["title"]))

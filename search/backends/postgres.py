@@ -237,7 +237,8 @@ class _Query:
             for token in typed + added
             for kind in ("w", "b")
         }
-        boosts = ranking.synonym_boosts(terms, lambda kind, token: self._idf(f"{kind}:{_token(token)}"), weights)
+        fields = [weight for _, weight in source.fields]
+        boosts = ranking.synonym_boosts(terms, lambda kind, t: self._idf(f"{kind}:{_token(t)}"), weights, fields)
         self.boosts = {f"{kind}:{_token(token)}": boost for (kind, token), boost in boosts.items()}
 
     def rarest(self, rows, among=None):

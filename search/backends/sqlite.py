@@ -232,7 +232,7 @@ class SQLiteFullText:
         """[{"id", "score"}] of candidates (rowid, *question columns), best first: BM25 on every token
         (search.ranking.bm25), and if alike_length times how alike the query and the title are in
         length (two people asking the same thing write about as much)."""
-        idfs = ranking.token_idfs(terms, holders, total, kind_weights)
+        idfs = ranking.token_idfs(terms, holders, total, kind_weights, (title, BODY))
         average = self._average_length(total)
         weights = [field * kind for field in (title, BODY) for kind in kind_weights]
         kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
