@@ -83,7 +83,9 @@ SIMILAR_MINIMUM_SHOULD_MATCH = "30%"
 # length factor), with the document frequencies the cluster counts in the same request. So every
 # backend ranks alike, whatever the server's own BM25 (osmem-server's, in our tests, leaves out the
 # average length and damps term frequencies: well below plain BM25 on LCQMC, see bench/README.md).
-SIMILAR_CANDIDATES = 50
+# Twice the embedded backend's 50, as for the page: that order is weaker than the embedded index's
+# pick by the rarer tokens (the post meant for 在家怎么下载论文 was 58th); LCQMC is the same with 50 or 100.
+SIMILAR_CANDIDATES = 100
 # The average question's length in tokens, for that scorer: over the newest AVERAGE_SAMPLE questions,
 # counted again when the wall grew or shrank by a tenth.
 AVERAGE_SAMPLE = 1000
