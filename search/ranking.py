@@ -58,6 +58,14 @@ def question_columns(title, body):
     return columns(title) + columns(body)
 
 
+def scorer(terms, idfs, kind_weights, field_weights, average_length):
+    """bm25() of a row's columns for terms (segment.Terms), as a function of the columns alone: the
+    query's kinds and the columns' weights (each field's times each kind's) worked out once."""
+    kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
+    weights = [field * kind for field in field_weights for kind in kind_weights]
+    return lambda columns: bm25(kinds, columns, weights, average_length, idfs)
+
+
 def bm25(query_kinds, columns, weights, average_length, idfs):
     """The score of a row (a post's question: its title's columns and its text's) as FTS5's bm25()
     and the PostgreSQL store give it: a token's occurrences in every column of its kind, times the

@@ -267,8 +267,11 @@ class ElasticsearchBackend(SearchBackend):
         hits = response["hits"]["hits"]
         if start < RERANKED:
             idfs = ranking.token_idfs(terms, holders, total, SEARCH_WEIGHTS, (SEARCH_TITLE, BODY))
+            question = ranking.scorer(terms, idfs, SEARCH_WEIGHTS, (SEARCH_TITLE, BODY), question_length)
+            # Replies on the query's strong tokens, as the embedded backend's reply index is searched.
+            replies = ranking.scorer(terms.strong, idfs, SEARCH_WEIGHTS, (1.0,), reply_length)
             parts = thesaurus.parts_typed_apart(text, sets)
-            hits = _reranked(hits, terms, parts, idfs, question_length, reply_length)[start : start + per_page]
+            hits = _reranked(hits, question, replies, parts)[start : start + per_page]
         return SearchResults(
             total=response["hits"]["total"]["value"],
             hits=[_hit(hit, terms) for hit in hits],
@@ -295,10 +298,11 @@ class ElasticsearchBackend(SearchBackend):
             self._failed(error, "find similar posts")
             return self._similar_embedded(text, limit, exclude_page_id)
         idfs = ranking.token_idfs(terms, holders, total, SIMILAR_WEIGHTS, (TITLE, BODY))
+        score = ranking.scorer(terms, idfs, SIMILAR_WEIGHTS, (TITLE, BODY), question_length)
         hits = response["hits"]["hits"]
         for hit in hits:
-            alike = ranking.length_ratio(terms.chars, segment.chars(hit["_source"]["title"]))
-            hit["_score"] = alike * _question_score(hit, terms, idfs, SIMILAR_WEIGHTS, TITLE, question_length)
+            columns = _question_columns(hit)
+            hit["_score"] = ranking.length_ratio(terms.chars, columns[1].split()) * score(columns)
         hits.sort(key=lambda hit: (-hit["_score"], -_page_id(hit)))
         return [_hit(hit, terms) for hit in hits[:limit]]
 
@@ -445,18 +449,19 @@ def _hit(hit, terms):
     return highlighted_hit(terms, source["page_id"], score, source["url"], source["title"], source["status"], text)
 
 
-def _reranked(hits, terms, parts, idfs, question_length, reply_length):
+def _reranked(hits, question, replies, parts):
     """hits (the search page's, in the cluster's order) with the first RERANKED scored again as the
-    embedded backend scores its candidates, best first."""
+    embedded backend scores its candidates (question and replies: ranking.scorer()s), best first."""
     rows = []
     for number, hit in enumerate(hits):
         score = hit["_score"]
         if number < RERANKED:
-            score = _question_score(hit, terms, idfs, SEARCH_WEIGHTS, SEARCH_TITLE, question_length)
-            score += REPLIES * _replies_score(hit, terms.strong, idfs, reply_length)
-        rows.append({"id": _page_id(hit), "score": score, "reranked": number < RERANKED, "text": _text(hit)})
-    by_id = {_page_id(hit): hit for hit in hits}
-    return [{**by_id[row["id"]], "_score": row["score"]} for row in with_coord(rows, parts)]
+            score = question(_question_columns(hit))
+            if hit["_source"]["replies"]:
+                score += REPLIES * replies(_reply_columns(hit))
+        row = {"id": _page_id(hit), "score": score, "reranked": number < RERANKED, "text": _text(hit), "hit": hit}
+        rows.append(row)
+    return [{**row["hit"], "_score": row["score"]} for row in with_coord(rows, parts)]
 
 
 def _question_columns(hit):
@@ -469,24 +474,6 @@ def _reply_columns(hit):
 
 def _length(columns):
     return sum(len(column.split()) for column in columns)
-
-
-def _kinds(terms):
-    return tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
-
-
-def _question_score(hit, terms, idfs, kind_weights, title, average_length):
-    """A hit's question (title and text) scored as the embedded backend scores it: search.ranking.bm25."""
-    weights = [field * kind for field in (title, BODY) for kind in kind_weights]
-    return ranking.bm25(_kinds(terms), _question_columns(hit), weights, average_length, idfs)
-
-
-def _replies_score(hit, terms, idfs, average_length):
-    """A hit's public replies scored on terms (the query's strong ones, as the embedded backend's
-    reply index is searched), with the questions' idfs."""
-    if not hit["_source"]["replies"]:
-        return 0.0
-    return ranking.bm25(_kinds(terms), _reply_columns(hit), SEARCH_WEIGHTS, average_length, idfs)
 
 
 def _token_kinds(terms):

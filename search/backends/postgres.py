@@ -8,10 +8,10 @@ say how often a token occurs in each field, and one GIN index over the vector fi
 
 ts_rank knows no inverse document frequency (的 would weigh as much as 热水), so the score is the
 BM25 search.ranking.bm25 computes on SQLite (FTS5's bm25() with Lucene's idf), computed in SQL over
-the same tokens, with the same weights (search.backends.fulltext): a
-token's document frequency comes from search_fulltext_term, the average length from
-search_fulltext_stats, both kept up to date by every write in its own transaction. Writers lock the
-stats rows first, so they queue instead of deadlocking over the shared counts; readers take no lock.
+the same tokens, with the same weights (search.backends.fulltext): a token's document frequency
+comes from search_fulltext_term, the average length from search_fulltext_stats, both kept up to
+date by every write in its own transaction. Writers lock the stats rows first, so they queue instead
+of deadlocking over the shared counts; readers take no lock.
 
 Every token is quoted into the tsquery, so nothing a visitor types is read as tsquery syntax.
 """

@@ -233,14 +233,11 @@ class SQLiteFullText:
         (search.ranking.bm25), and if alike_length times how alike the query and the title are in
         length (two people asking the same thing write about as much)."""
         idfs = ranking.token_idfs(terms, holders, total, kind_weights, (title, BODY))
-        average = self._average_length(total)
-        weights = [field * kind for field in (title, BODY) for kind in kind_weights]
-        kinds = tuple(set(kind) for kind in (terms.words, terms.chars, terms.bigrams))
+        score = ranking.scorer(terms, idfs, kind_weights, (title, BODY), self._average_length(total))
         scored = [
             {
                 "id": row[0],
-                "score": (ranking.length_ratio(terms.chars, row[2].split()) if alike_length else 1.0)
-                * ranking.bm25(kinds, row[1:], weights, average, idfs),
+                "score": (ranking.length_ratio(terms.chars, row[2].split()) if alike_length else 1.0) * score(row[1:]),
             }
             for row in candidates
         ]
