@@ -258,8 +258,10 @@ class ElasticsearchBackend(SearchBackend):
         )
         for name in FACETS:
             _add_facet(search, name, filters)
+        # A page beyond them needs no token counts.
+        counted = terms if start < RERANKED else segment.Terms((), (), ())
         try:
-            response, holders, total = self._with_counts(search, terms)
+            response, holders, total = self._with_counts(search, counted)
             question_length, reply_length = self._average_lengths(total)
         except (ApiError, TransportError) as error:
             self._failed(error, "search")
