@@ -99,6 +99,7 @@ class DemoPosts:
         self.seed = seed
         self.rng = None  # the generator of the post being made (see create_all)
         self.generators = {}  # post pk: its generator
+        self.topics = {}  # post pk: what it is about
         self.now = now
         self.kinds = kinds
         self.categories = categories
@@ -120,8 +121,10 @@ class DemoPosts:
         posts = []
         for posted_at, status, rng in sorted(plans, key=lambda plan: plan[0]):
             self.rng = rng
-            posts.append(self.create(status, posted_at))
-            self.generators[posts[-1].pk] = rng
+            story = self.create(status, posted_at)
+            posts.append(story.post)
+            self.generators[story.post.pk] = rng
+            self.topics[story.post.pk] = story.topic
         return posts
 
     def posted_at(self, status):
@@ -138,7 +141,7 @@ class DemoPosts:
         for (action, _), at in zip(steps, self.times(posted_at, [hours for _, hours in steps]), strict=True):
             action(story, at)
         story.backdate(self.post_type)
-        return story.post
+        return story
 
     def new_story(self, posted_at):
         category_name = self.rng.choice(list(demo_data.TOPICS))
@@ -336,13 +339,19 @@ class DemoPosts:
             entries.filter(pk=entries.latest("pk").pk).update(timestamp=at)
 
     def publish_most(self, posts):
-        published = 0
-        for post in posts:
+        """Put most of the posts that may go on the wall there, and one of each topic at least (an
+        answered one if there is): someone trying the demo's search finds every kind of story."""
+        eligible = [post for post in posts if post.wants_public and post.status in Post.WALL_STATUSES]
+        chosen = [post for post in eligible if self.generators[post.pk].random() < PUBLISHED_SHARE]
+        shown = {self.topics[post.pk] for post in chosen}
+        for post in sorted(eligible, key=lambda post: post.status not in Post.ANSWERED):
+            if self.topics[post.pk] not in shown:
+                chosen.append(post)
+                shown.add(self.topics[post.pk])
+        for post in chosen:
             self.rng = self.generators[post.pk]
-            if post.wants_public and post.status in Post.WALL_STATUSES and self.rng.random() < PUBLISHED_SHARE:
-                self.publish(post)
-                published += 1
-        return published
+            self.publish(post)
+        return len(chosen)
 
     def publish(self, post):
         # The page is built from the post as it is in the database, with its history backdated.
