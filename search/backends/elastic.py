@@ -258,7 +258,7 @@ class ElasticsearchBackend(SearchBackend):
         )
         for name in FACETS:
             _add_facet(search, name, filters)
-        # A page beyond them needs no token counts.
+        # Token counts are for our scorer: a page beyond the re-ranked ones asks for none.
         counted = terms if start < RERANKED else segment.Terms((), (), ())
         try:
             response, holders, total = self._with_counts(search, counted)
