@@ -27,7 +27,7 @@ from cases.params import parse_text
 from search.backends import get_backend
 from search.backends.base import status_label
 from search.grouping import grouped
-from search.views import first_answers, live_hits
+from search.views import first_answers, on_the_wall
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -171,7 +171,7 @@ def similar(request, params: Query[SimilarQuery]):
     if not text:
         return {"results": []}
     # Near-identical posts come as one (search.grouping): ask for more, so that `limit` remain.
-    hits = live_hits(grouped(get_backend().similar(text, limit=params.limit * ALIKE_MARGIN))[: params.limit])
+    hits = grouped(on_the_wall(get_backend().similar(text, limit=params.limit * ALIKE_MARGIN)))[: params.limit]
     answers = first_answers(hit.page_id for hit in hits)
     return {
         "results": [

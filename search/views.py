@@ -1,3 +1,4 @@
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -6,6 +7,7 @@ from django.shortcuts import render
 from cases.models import Post
 from cases.params import parse_id, parse_page, parse_text
 from search.backends import get_backend
+from search.backends.base import highlighted_hit
 from search.grouping import grouped
 from wall.models import WallPostPage, WallPostReply
 from wall.pagecache import cacheable
@@ -16,12 +18,35 @@ ANSWER_CHARS = 80
 FILTERS = ("kind", "category", "unit", "status", "year")
 
 
-def hit_pages(hits):
-    """Pair each hit with its live wall page, in the hits' order.
+def on_the_wall(hits):
+    """The hits whose wall page is live, in their order, each with the title, status and excerpt
+    its page has now: the one way a visitor sees search hits.
 
-    The index holds only public projections, and a page that stopped being public is removed
-    from it on commit; checking `live` here as well closes the moment in between.
+    The index lags the wall — a task's delay, Elasticsearch's refresh, a write waiting to be
+    retried — so a post withdrawn or redacted a moment ago may still be found. It is then left out,
+    or shown as its page is, never as the index last heard of it.
     """
+    pages = {
+        page_id: (title, body, status)
+        for page_id, title, body, status in WallPostPage.objects.live()
+        .filter(pk__in=[hit.page_id for hit in hits])
+        .order_by()
+        .values_list("pk", "title", "body", "status")
+    }
+    replies = defaultdict(list)
+    for page_id, body in _public_replies(pages):
+        replies[page_id].append(body)
+    shown = []
+    for hit in hits:
+        if hit.page_id in pages:
+            title, body, status = pages[hit.page_id]
+            text = "\n".join([body, *replies[hit.page_id]])
+            shown.append(highlighted_hit(hit.terms, hit.page_id, hit.score, hit.url, title, status, text))
+    return shown
+
+
+def hit_pages(hits):
+    """Pair each of hits (on_the_wall's) with its wall page, for what the index does not hold."""
     # order_by(): the hits give the order, and sorting by tree path was half the cost of the query.
     pages = WallPostPage.objects.live().select_related("kind", "unit").order_by().in_bulk([hit.page_id for hit in hits])
     return [(hit, pages[hit.page_id]) for hit in hits if hit.page_id in pages]
@@ -30,23 +55,19 @@ def hit_pages(hits):
 def first_answers(page_ids, length=ANSWER_CHARS):
     """{page id: the start of its first public reply} for those of the pages that have one."""
     answers = {}
-    for page_id, body in (
-        WallPostReply.objects.filter(page_id__in=list(page_ids))
-        .order_by("page_id", "sort_order", "pk")
-        .values_list("page_id", "body")
-    ):
+    for page_id, body in _public_replies(page_ids):
         if page_id not in answers:
             text = " ".join(body.split())
             answers[page_id] = text if len(text) <= length else text[: length - 1] + "…"
     return answers
 
 
-def live_hits(hits):
-    """The hits whose wall page is still live, in their order: hit_pages() for a caller that needs
-    only what the index holds (a page costs more to load than the whole similar query)."""
-    ids = [hit.page_id for hit in hits]
-    live = set(WallPostPage.objects.filter(pk__in=ids, live=True).order_by().values_list("pk", flat=True))
-    return [hit for hit in hits if hit.page_id in live]
+def _public_replies(page_ids):
+    return (
+        WallPostReply.objects.filter(page_id__in=list(page_ids))
+        .order_by("page_id", "sort_order", "pk")
+        .values_list("page_id", "body")
+    )
 
 
 def search(request):
@@ -56,7 +77,7 @@ def search(request):
     if query:
         page_number = parse_page(request.GET.get("page"))
         results = get_backend().search(query, filters=filters, page=page_number, per_page=PAGE_SIZE)
-        context["results"] = hit_pages(grouped(results.hits))
+        context["results"] = hit_pages(grouped(on_the_wall(results.hits)))
         context["total"] = results.total
         context["capped"] = results.capped
         context["ranked"] = results.ranked

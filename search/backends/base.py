@@ -24,6 +24,8 @@ class Hit:
     title_html: str  # the title, HTML-escaped, with the query's matches in <mark>
     excerpt_html: str  # the best passage of the text and public replies, likewise
     alike: tuple = ()  # the pages of near-identical posts shown as this one (search.grouping)
+    # What the query matched on: search.views.on_the_wall marks it again in the page's current text.
+    terms: segment.Terms = field(default=segment.Terms((), (), ()), repr=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def highlighted_hit(terms, page_id, score, url, title, status, text):
         status=status,
         title_html=segment.highlight(title, terms),
         excerpt_html=segment.excerpt(text, terms),
+        terms=terms,
     )
 
 
