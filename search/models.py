@@ -56,3 +56,23 @@ class SynonymSet(models.Model):
 
     def word_list(self):
         return [word.strip() for word in self.words.replace("／", "/").split("/") if word.strip()]
+
+
+class PageChange(models.Model):
+    """A wall page was published, changed, withdrawn or deleted, and the index is to hear of it.
+
+    Written in the change's own transaction, so that no change is lost to a write that failed, a task
+    that never ran or a search service that was down: the tick writes what is still unwritten, and a
+    rebuild writes again what changed while it ran (search.signals). Written rows are kept a day.
+    """
+
+    page_id = models.PositiveBigIntegerField(_("page"), primary_key=True)
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    indexed = models.BooleanField(_("in the index"), default=False)
+
+    class Meta:
+        verbose_name = _("page change for the search index")
+        verbose_name_plural = _("page changes for the search index")
+
+    def __str__(self):
+        return f"{self.page_id} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -50,7 +50,8 @@ class SearchResults:
 
 
 class SearchUnavailable(Exception):
-    """The search service cannot be reached; raised by rebuild(), never by search() or similar()."""
+    """The search service cannot be reached, or refused a write; raised by the writing methods, never
+    by search() or similar()."""
 
 
 def highlighted_hit(terms, page_id, score, url, title, status, text):
@@ -103,7 +104,11 @@ def clean_filters(filters):
 
 
 class SearchBackend:
-    """Extension point: subclass and implement every method; select it with ECHOWALL_SEARCH_BACKEND."""
+    """Extension point: subclass and implement every method; select it with ECHOWALL_SEARCH_BACKEND.
+
+    A write that fails raises (SearchUnavailable, or the database's error): search.signals keeps the
+    change and writes it again.
+    """
 
     def index(self, page):
         """Add or replace page's document; a page that is not live is removed instead."""

@@ -140,6 +140,7 @@ class ElasticsearchBackend(SearchBackend):
         self.index_many([page])
 
     def index_many(self, pages):
+        self._quietly(self.fallback.index_many, pages)
         live = [page for page in pages if isinstance(page, WallPostPage) and page.live]
         documents = [document_for(page) for page in live]
         for start in range(0, len(documents), BATCH_SIZE):
@@ -147,19 +148,17 @@ class ElasticsearchBackend(SearchBackend):
         for page in pages:
             if page not in live:
                 self._write("delete", [(page.pk, None)])
-        self._quietly(self.fallback.index_many, pages)
 
     def remove(self, page_id):
-        self._write("delete", [(page_id, None)])
         self._quietly(self.fallback.remove, page_id)
+        self._write("delete", [(page_id, None)])
 
     def _write(self, action, entries):
         """One action for each (page id, source) on the live index and on the one being rebuilt, if
-        any; failures are logged."""
+        any; SearchUnavailable if any of it is not written (search.signals writes it again later)."""
         page_ids = ", ".join(str(page_id) for page_id, _ in entries)
         if not self._reachable():
-            logger.warning("Elasticsearch is unreachable: pages %s not updated there; rebuild the index.", page_ids)
-            return
+            raise SearchUnavailable(f"Elasticsearch is unreachable: pages {page_ids} are not updated there yet.")
         targets = (self.alias, self.rebuild_alias)
         operations = []
         for target in targets:
@@ -171,13 +170,16 @@ class ElasticsearchBackend(SearchBackend):
             items = self.client.bulk(operations=operations)["items"]
         except (ApiError, TransportError) as error:
             self._failed(error, f"update page {page_ids}")
-            return
+            raise SearchUnavailable(f"Elasticsearch did not update pages {page_ids}: {error}") from error
         writes = [(target, page_id) for target in targets for page_id, _ in entries]
+        failed = []
         for (target, page_id), item in zip(writes, items, strict=True):
             error = next(iter(item.values())).get("error")
             missing = error and error.get("type") == "index_not_found_exception"
             if error and not (missing and target == self.rebuild_alias):  # no rebuild running: fine
-                logger.error("Elasticsearch could not %s page %s in %s: %s", action, page_id, target, error)
+                failed.append(f"page {page_id} in {target}: {error}")
+        if failed:
+            raise SearchUnavailable(f"Elasticsearch could not {action} " + "; ".join(failed))
 
     def rebuild(self, pages=None, progress=None):
         pages = live_pages() if pages is None else pages

@@ -3,12 +3,20 @@ it is: a withdrawn post is not shown, a redacted one shows its new words only, o
 in the similar box, on every backend.
 
 The lag is real here: the editor's change runs outside captured on-commit callbacks, so the index
-never hears of it.
+never hears of it. And the lag ends: a write that failed is written again by the tick.
 """
 
-import pytest
+from datetime import timedelta
 
+import pytest
+import time_machine
+from django.db import OperationalError
+from django.utils import timezone
+
+from cases.escalation import tick
 from cases.models import Post
+from search.models import PageChange
+from tests.search_backends import found, search
 
 SIMILAR = "/api/v1/similar"
 NAME = "张三丰"
@@ -56,3 +64,26 @@ def test_near_identical_posts_are_grouped_from_the_live_ones_only(client, publis
 
     assert [(hit.page_id, hit.alike) for hit, _ in page.context["results"]] == [(twin, ())]
     assert [(result["id"], result["alike"]) for result in similar] == [(twin, 0)]
+
+
+def test_a_withdrawal_the_index_failed_to_write_is_written_by_the_tick(
+    each_backend, publish, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    page_id = publish("宿舍热水器坏了")
+
+    def busy(page_id):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(each_backend, "remove", busy)
+    post = Post.objects.get(page_id=page_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        post.unpublish(people[0])
+    assert found("热水器") == [page_id]  # still counted by the index, though no visitor sees it
+    later = timezone.now() + timedelta(minutes=2)
+    with time_machine.travel(later, tick=False):
+        assert tick()["search index writes still failing"] == 1
+    monkeypatch.undo()  # the database is free again
+    with time_machine.travel(later + timedelta(minutes=1), tick=False):
+        assert tick()["search index writes caught up"] == 1
+    assert found("热水器") == [] and search("热水器").total == 0
+    assert PageChange.objects.get(page_id=page_id).indexed

@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable
 from search.documents import live_pages
+from search.signals import after_rebuild
 
 
 class Command(BaseCommand):
@@ -13,10 +15,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        started_at = timezone.now()
         pages = live_pages()
         with tqdm(total=pages.count(), unit="page", disable=not self.stdout.isatty()) as progress:
             try:
                 count = get_backend().rebuild(pages, progress=progress.update)
             except SearchUnavailable as error:
                 raise CommandError(f"{error} The index in use is unchanged; try again later.") from error
+        after_rebuild(started_at)
         self.stdout.write(f"Indexed {count} pages.")
