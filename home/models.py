@@ -5,7 +5,7 @@ from wagtail.models import Page
 
 from cases.models import Kind, Post
 from stats import figures, periods, reports
-from wall.models import WallIndexPage, WallPostPage
+from wall.models import NO_PRIVACY_OPTIONS, WallIndexPage, WallPostPage
 from wall.pagecache import cacheable
 
 LATEST_ANSWERED = 6
@@ -19,6 +19,7 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = ["wall.WallIndexPage"]
     max_count = 1
+    private_page_options = NO_PRIVACY_OPTIONS  # the wall is below it
 
     class Meta:
         verbose_name = _("home page")

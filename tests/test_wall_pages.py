@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from wagtail.models import Page, PageViewRestriction
 
 from cases.models import Post
 from tests.factories import make_category, make_editor, make_handler, make_kind, make_post, make_replied_post, make_unit
@@ -209,3 +210,17 @@ def test_kinds_categories_and_units_show_their_english_names_in_english(client, 
     assert "后勤管理处" in chinese and "Logistics Office" not in chinese
     assert all(name in english for name in ("Logistics Office", "Repair", "Campus services"))
     assert ">Repair</option>" in form and ">Campus services</option>" in form
+
+
+def test_no_page_on_or_above_the_wall_can_be_made_private_in_wagtail(admin_client, client, people):
+    """Search, the API and the statistics show every live wall page: a Wagtail view restriction on a
+    wall page, or on a page above one, would hide the page and leave its text there. None is offered,
+    and one sent anyway is refused."""
+    post = published(people)
+    pages = [Page.objects.get(depth=2), WallIndexPage.objects.get(), post.page.get_parent(), post.page]
+    for page in pages:
+        url = reverse("wagtailadmin_pages:set_privacy", args=[page.pk])
+        assert "restriction_type" not in admin_client.get(url).json()["html"]  # no choice offered
+        admin_client.post(url, {"restriction_type": "login"})
+    assert not PageViewRestriction.objects.exists()
+    assert client.get(post.page.url).status_code == 200

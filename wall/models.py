@@ -16,6 +16,10 @@ from cases.params import parse_id, parse_page
 from wall.pagecache import cacheable
 
 WALL_PAGE_SIZE = 20
+# What of a post is public is wall.projection's to decide, and search, the API and the statistics show
+# every live wall page: a Wagtail view restriction (password, login, groups) on a wall page, or on a
+# page above one, would hide the page and leave its text on them. So none is offered.
+NO_PRIVACY_OPTIONS = []
 
 
 class WallIndexPage(Page):
@@ -30,6 +34,7 @@ class WallIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = ["wall.WallYearPage"]
     max_count = 1
+    private_page_options = NO_PRIVACY_OPTIONS
 
     class Meta:
         verbose_name = _("wall")
@@ -73,6 +78,7 @@ class WallYearPage(Page):
     parent_page_types = ["wall.WallIndexPage"]
     subpage_types = ["wall.WallPostPage"]
     is_creatable = False
+    private_page_options = NO_PRIVACY_OPTIONS
 
     class Meta:
         verbose_name = _("wall year")
@@ -115,6 +121,7 @@ class WallPostPage(Page):
     parent_page_types = ["wall.WallYearPage"]
     subpage_types = []
     is_creatable = False
+    private_page_options = NO_PRIVACY_OPTIONS
     # It links to nothing an editor could delete; skipping the reference index halves publishing time.
     wagtail_reference_index_ignore = True
 
