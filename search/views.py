@@ -1,4 +1,5 @@
 from collections import defaultdict
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -7,7 +8,6 @@ from django.shortcuts import render
 from cases.models import Post
 from cases.params import parse_id, parse_page, parse_text
 from search.backends import get_backend
-from search.backends.base import highlighted_hit
 from search.grouping import grouped
 from wall.models import WallPostPage, WallPostReply
 from wall.pagecache import cacheable
@@ -18,38 +18,31 @@ ANSWER_CHARS = 80
 FILTERS = ("kind", "category", "unit", "status", "year")
 
 
-def on_the_wall(hits):
-    """The hits whose wall page is live, in their order, each with the title, status and excerpt
+def on_the_wall(hits, pages=None):
+    """The hits whose wall page is live, in their order, each with the title, status and text
     its page has now: the one way a visitor sees search hits.
 
     The index lags the wall — a task's delay, Elasticsearch's refresh, a write waiting to be
     retried — so a post withdrawn or redacted a moment ago may still be found. It is then left out,
-    or shown as its page is, never as the index last heard of it.
+    or shown as its page is, never as the index last heard of it. pages: the live pages of hits by
+    id (live_pages()), if the caller needs them for more than this.
     """
-    pages = {
-        page_id: (title, body, status)
-        for page_id, title, body, status in WallPostPage.objects.live()
-        .filter(pk__in=[hit.page_id for hit in hits])
-        .order_by()
-        .values_list("pk", "title", "body", "status")
-    }
+    if pages is None:
+        pages = live_pages(hits, WallPostPage.objects.only("title", "body", "status"))
     replies = defaultdict(list)
     for page_id, body in _public_replies(pages):
         replies[page_id].append(body)
-    shown = []
-    for hit in hits:
-        if hit.page_id in pages:
-            title, body, status = pages[hit.page_id]
-            text = "\n".join([body, *replies[hit.page_id]])
-            shown.append(highlighted_hit(hit.terms, hit.page_id, hit.score, hit.url, title, status, text))
-    return shown
+    return [
+        replace(hit, title=page.title, status=page.status, text="\n".join([page.body, *replies[hit.page_id]]))
+        for hit in hits
+        if (page := pages.get(hit.page_id))
+    ]
 
 
-def hit_pages(hits):
-    """Pair each of hits (on_the_wall's) with its wall page, for what the index does not hold."""
+def live_pages(hits, pages=WallPostPage.objects):
+    """{page id: page} of the hits' pages that are live."""
     # order_by(): the hits give the order, and sorting by tree path was half the cost of the query.
-    pages = WallPostPage.objects.live().select_related("kind", "unit").order_by().in_bulk([hit.page_id for hit in hits])
-    return [(hit, pages[hit.page_id]) for hit in hits if hit.page_id in pages]
+    return pages.live().order_by().in_bulk([hit.page_id for hit in hits])
 
 
 def first_answers(page_ids, length=ANSWER_CHARS):
@@ -77,7 +70,8 @@ def search(request):
     if query:
         page_number = parse_page(request.GET.get("page"))
         results = get_backend().search(query, filters=filters, page=page_number, per_page=PAGE_SIZE)
-        context["results"] = hit_pages(grouped(on_the_wall(results.hits)))
+        pages = live_pages(results.hits, WallPostPage.objects.select_related("kind", "unit"))
+        context["results"] = [(hit, pages[hit.page_id]) for hit in grouped(on_the_wall(results.hits, pages))]
         context["total"] = results.total
         context["capped"] = results.capped
         context["ranked"] = results.ranked

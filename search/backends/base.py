@@ -6,6 +6,7 @@ cases — and nothing else. Queries are whatever a visitor typed: a backend must
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cases.models import Post
 from search import segment
@@ -21,11 +22,20 @@ class Hit:
     url: str
     title: str
     status: str
-    title_html: str  # the title, HTML-escaped, with the query's matches in <mark>
-    excerpt_html: str  # the best passage of the text and public replies, likewise
+    text: str = field(default="", repr=False)  # the question's text and its public replies
+    terms: segment.Terms = field(default=segment.Terms((), (), ()), repr=False)  # what the query matched on
     alike: tuple = ()  # the pages of near-identical posts shown as this one (search.grouping)
-    # What the query matched on: search.views.on_the_wall marks it again in the page's current text.
-    terms: segment.Terms = field(default=segment.Terms((), (), ()), repr=False)
+
+    # Marked when shown, not when found: a backend finds more hits than a visitor sees.
+    @cached_property
+    def title_html(self):
+        """The title, HTML-escaped, with the query's matches in <mark>."""
+        return segment.highlight(self.title, self.terms)
+
+    @cached_property
+    def excerpt_html(self):
+        """The best passage of the text, likewise."""
+        return segment.excerpt(self.text, self.terms)
 
 
 @dataclass(frozen=True)
@@ -52,21 +62,6 @@ class SearchResults:
 class SearchUnavailable(Exception):
     """The search service cannot be reached, or refused a write; raised by the writing methods, never
     by search() or similar()."""
-
-
-def highlighted_hit(terms, page_id, score, url, title, status, text):
-    """A Hit with the matches of terms (search.segment.Terms) marked in its title and in the best
-    passage of text (the question's text and its public replies)."""
-    return Hit(
-        page_id=page_id,
-        score=score,
-        url=url,
-        title=title,
-        status=status,
-        title_html=segment.highlight(title, terms),
-        excerpt_html=segment.excerpt(text, terms),
-        terms=terms,
-    )
 
 
 def at_least_one(value):

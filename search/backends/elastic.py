@@ -43,12 +43,12 @@ from .base import (
     FACETS,
     MAX_PER_PAGE,
     FacetValue,
+    Hit,
     SearchBackend,
     SearchResults,
     SearchUnavailable,
     at_least_one,
     clean_filters,
-    highlighted_hit,
     status_label,
 )
 from .elastic_index import BATCH_SIZE, new_index
@@ -450,7 +450,7 @@ def _hit(hit, terms):
     source = hit["_source"]
     text = "\n".join([source["body"], *source["replies"]])
     score = hit["_score"] or 0.0
-    return highlighted_hit(terms, source["page_id"], score, source["url"], source["title"], source["status"], text)
+    return Hit(source["page_id"], score, source["url"], source["title"], source["status"], text, terms)
 
 
 def _reranked(hits, question, replies, parts):

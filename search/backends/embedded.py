@@ -21,11 +21,11 @@ from .base import (
     FACETS,
     MAX_PER_PAGE,
     FacetValue,
+    Hit,
     SearchBackend,
     SearchResults,
     at_least_one,
     clean_filters,
-    highlighted_hit,
     status_label,
 )
 from .fulltext import (
@@ -176,7 +176,7 @@ def _hits(rows, terms):
         if entry is None:  # removed between the two queries
             continue
         text = f"{entry.body}\n{entry.replies}"
-        hits.append(highlighted_hit(terms, entry.page_id, row["score"], entry.url, entry.title, entry.status, text))
+        hits.append(Hit(entry.page_id, row["score"], entry.url, entry.title, entry.status, text, terms))
     return hits
 
 

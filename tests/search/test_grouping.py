@@ -9,7 +9,7 @@ from tests.factories import make_accepted_post, make_editor, make_handler, make_
 
 
 def hit(page_id, title, status="accepted"):
-    return Hit(page_id, 1.0, f"/wall/{page_id}/", title, status, title, "")
+    return Hit(page_id, 1.0, f"/wall/{page_id}/", title, status)
 
 
 def test_near_identical_titles_are_one_result_led_by_an_answered_one():
