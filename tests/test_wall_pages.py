@@ -2,9 +2,11 @@
 
 import re
 from datetime import date
+from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
@@ -222,5 +224,18 @@ def test_no_page_on_or_above_the_wall_can_be_made_private_in_wagtail(admin_clien
         url = reverse("wagtailadmin_pages:set_privacy", args=[page.pk])
         assert "restriction_type" not in admin_client.get(url).json()["html"]  # no choice offered
         admin_client.post(url, {"restriction_type": "login"})
+    assert not PageViewRestriction.objects.exists()
+    assert client.get(post.page.url).status_code == 200
+
+
+def test_the_upgrade_lifts_the_view_restrictions_set_before(client, people):
+    """Set before this release, they could no longer be lifted in Wagtail: the migration lifts them."""
+    post = published(people)
+    for page in (Page.objects.get(depth=2), post.page):
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(post.page.url).status_code == 302  # to the login page
+
+    import_module("wall.migrations.0020_no_view_restrictions").lift_restrictions(django_apps, None)
+
     assert not PageViewRestriction.objects.exists()
     assert client.get(post.page.url).status_code == 200
