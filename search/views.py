@@ -25,10 +25,10 @@ def on_the_wall(hits, pages=None):
     The index lags the wall — a task's delay, Elasticsearch's refresh, a write waiting to be
     retried — so a post withdrawn or redacted a moment ago may still be found. It is then left out,
     or shown as its page is, never as the index last heard of it. pages: the live pages of hits by
-    id (live_pages()), if the caller needs them for more than this.
+    id (pages_of()), if the caller needs them for more than this.
     """
     if pages is None:
-        pages = live_pages(hits, WallPostPage.objects.only("title", "body", "status"))
+        pages = pages_of(hits, WallPostPage.objects.only("title", "body", "status"))
     replies = defaultdict(list)
     for page_id, body in _public_replies(pages):
         replies[page_id].append(body)
@@ -39,7 +39,7 @@ def on_the_wall(hits, pages=None):
     ]
 
 
-def live_pages(hits, pages=WallPostPage.objects):
+def pages_of(hits, pages=WallPostPage.objects):
     """{page id: page} of the hits' pages that are live."""
     # order_by(): the hits give the order, and sorting by tree path was half the cost of the query.
     return pages.live().order_by().in_bulk([hit.page_id for hit in hits])
@@ -70,7 +70,7 @@ def search(request):
     if query:
         page_number = parse_page(request.GET.get("page"))
         results = get_backend().search(query, filters=filters, page=page_number, per_page=PAGE_SIZE)
-        pages = live_pages(results.hits, WallPostPage.objects.select_related("kind", "unit"))
+        pages = pages_of(results.hits, WallPostPage.objects.select_related("kind", "unit"))
         context["results"] = [(hit, pages[hit.page_id]) for hit in grouped(on_the_wall(results.hits, pages))]
         context["total"] = results.total
         context["capped"] = results.capped
@@ -80,8 +80,8 @@ def search(request):
         context["facets"] = _facet_choices(results.facets, filters, query)
         # A paginator for the page links only; the hits are already this page's.
         # Pages go as far as the ranking does: past the best `ranked`, more words narrow the search.
-        pages = results.ranked if results.capped else results.total
-        context["page_obj"] = Paginator(range(pages), PAGE_SIZE).get_page(page_number)
+        listed = results.ranked if results.capped else results.total
+        context["page_obj"] = Paginator(range(listed), PAGE_SIZE).get_page(page_number)
     response = render(request, "search/search.html", context)
     # A backup search's answer is not kept: the real one should be back soon.
     return response if context.get("degraded") else cacheable(response)

@@ -176,7 +176,17 @@ def _hits(rows, terms):
         if entry is None:  # removed between the two queries
             continue
         text = f"{entry.body}\n{entry.replies}"
-        hits.append(Hit(entry.page_id, row["score"], entry.url, entry.title, entry.status, text, terms))
+        hits.append(
+            Hit(
+                page_id=entry.page_id,
+                score=row["score"],
+                url=entry.url,
+                title=entry.title,
+                status=entry.status,
+                text=text,
+                terms=terms,
+            )
+        )
     return hits
 
 
