@@ -63,16 +63,25 @@ class PageChange(models.Model):
 
     Written in the change's own transaction, so that no change is lost to a write that failed, a task
     that never ran or a search service that was down: the tick writes what is still unwritten, and a
-    rebuild writes again what changed while it ran (search.signals). Written rows are kept a day.
+    rebuild writes again what was written while it ran (search.outbox). Written rows are kept a day.
     """
 
     page_id = models.PositiveBigIntegerField(_("page"), primary_key=True)
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
     indexed = models.BooleanField(_("in the index"), default=False)
+    written_at = models.DateTimeField(_("written at"), null=True, blank=True)
+    # The writer writing it now (search.outbox), so that no other writes it at the same time.
+    claim = models.UUIDField(_("claimed by"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["indexed", "changed_at"], name="search_pagechange_unwritten")]
         verbose_name = _("page change for the search index")
         verbose_name_plural = _("page changes for the search index")
 
     def __str__(self):
         return f"{self.page_id} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+# The pages whose last change the index has not heard of: every search leaves them out (search.outbox).
+UNWRITTEN_PAGES_SQL = f"SELECT page_id FROM {PageChange._meta.db_table} WHERE NOT indexed"  # noqa: S608 - constants

@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from cases import roles
 from cases.models import AnswerReused, Category, FollowUp, Kind, Post, Rating, Reply, Unit
+from search.backends import get_backend
 from wall import demo_data
 from wall.models import WallPostPage
 
@@ -180,7 +181,7 @@ def test_it_refuses_to_seed_a_production_site_without_force(db, settings):
 @pytest.mark.parametrize(
     "query, title_says",
     [
-        ("校园网 断网", "校园网"),
+        ("校园网 断网", "校园网晚上频繁断线"),
         ("寝室 空调", "宿舍空调不制冷"),
         ("食堂 涨价", "饭菜价格上涨明显"),
         ("wifi", "无线网络连不上"),
@@ -188,9 +189,8 @@ def test_it_refuses_to_seed_a_production_site_without_force(db, settings):
     ],
 )
 def test_the_demo_finds_what_students_type_first(demo_output, query, title_says):
-    from search.backends import get_backend
-
-    get_backend().rebuild()  # the demo's pages were published inside this module's transaction
+    # The demo's pages were published inside this module's transaction, whose commit never comes.
+    call_command("rebuild_search_index", stdout=io.StringIO())
     hits = get_backend().search(query).hits
     assert hits and title_says in hits[0].title, [hit.title for hit in hits[:5]]
 

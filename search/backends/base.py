@@ -101,9 +101,14 @@ def clean_filters(filters):
 class SearchBackend:
     """Extension point: subclass and implement every method; select it with ECHOWALL_SEARCH_BACKEND.
 
-    A write that fails raises (SearchUnavailable, or the database's error): search.signals keeps the
-    change and writes it again.
+    A write that fails raises (SearchUnavailable, or the database's error): search.outbox keeps the
+    change and writes it again. A search leaves out the pages whose change is still unwritten
+    (search.models.UNWRITTEN_PAGES_SQL).
     """
+
+    def writable(self):
+        """Whether a write may succeed now: the tick does not try while it cannot."""
+        return True
 
     def index(self, page):
         """Add or replace page's document; a page that is not live is removed instead."""

@@ -17,14 +17,15 @@ index also carries `<alias>_rebuild`, which index() and remove() write to as wel
 published or withdrawn meanwhile is lost. Run one rebuild at a time.
 
 The embedded index is kept up to date too. When the cluster cannot answer (down, too slow, no index
-yet), search() and similar() ask the embedded backend instead and search() says so with `degraded`;
-index() and remove() log the failure and carry on, and `manage.py rebuild_search_index` catches up.
+yet), search() and similar() ask the embedded backend instead and search() says so with `degraded`.
+index() and remove() write the embedded index all the same, then raise: search.outbox keeps the
+change and the tick writes it again once the cluster answers.
 """
 
 import logging
 import re
 import time
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -36,6 +37,7 @@ from elasticsearch_dsl import MultiSearch, Q, Search
 
 from search import ranking, segment, thesaurus
 from search.documents import document_for, live_pages
+from search.models import PageChange
 from wall.models import WallPostPage
 
 from . import elastic_index
@@ -96,7 +98,7 @@ MAX_RESULT_WINDOW = 10_000  # Elasticsearch's default: it refuses from + size be
 REBUILD_TIMEOUT = 120.0  # seconds per bulk request, however short ELASTICSEARCH_TIMEOUT is
 # After the cluster failed to answer, the embedded backend answers straight away for this many
 # seconds: a cluster that is down costs one timeout now and then instead of one per request.
-RETRY_AFTER = 10.0
+PAUSE_AFTER_FAILURE = 10.0
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_PAIR = re.compile(f"[{_HAN}]{{2}}")
@@ -140,18 +142,42 @@ class ElasticsearchBackend(SearchBackend):
         self.index_many([page])
 
     def index_many(self, pages):
-        self._quietly(self.fallback.index_many, pages)
-        live = [page for page in pages if isinstance(page, WallPostPage) and page.live]
-        documents = [document_for(page) for page in live]
-        for start in range(0, len(documents), BATCH_SIZE):
-            self._write("index", [(d.page_id, elastic_index.source(d)) for d in documents[start : start + BATCH_SIZE]])
-        for page in pages:
-            if page not in live:
-                self._write("delete", [(page.pk, None)])
+        with self._fallback_too(self.fallback.index_many, pages):
+            live = [page for page in pages if isinstance(page, WallPostPage) and page.live]
+            documents = [document_for(page) for page in live]
+            for start in range(0, len(documents), BATCH_SIZE):
+                batch = documents[start : start + BATCH_SIZE]
+                self._write("index", [(d.page_id, elastic_index.source(d)) for d in batch])
+            gone = [(page.pk, None) for page in pages if page not in live]
+            if gone:
+                self._write("delete", gone)
 
     def remove(self, page_id):
-        self._quietly(self.fallback.remove, page_id)
-        self._write("delete", [(page_id, None)])
+        with self._fallback_too(self.fallback.remove, page_id):
+            self._write("delete", [(page_id, None)])
+
+    @contextmanager
+    def _fallback_too(self, method, *args):
+        """Write to the embedded index (method) first, then the block to the cluster; if either
+        failed, raise once they have both been tried: the change stays unwritten (search.outbox)."""
+        try:
+            method(*args)
+        except Exception as error:
+            fallback_error = error
+        else:
+            fallback_error = None
+        yield
+        if fallback_error is not None:
+            raise SearchUnavailable(f"The embedded index was not written: {fallback_error}") from fallback_error
+
+    def writable(self):
+        if not self._reachable():
+            return False
+        try:
+            return bool(self.client.ping())
+        except (ApiError, TransportError) as error:
+            self._failed(error, "answer a ping")
+            return False
 
     def _write(self, action, entries):
         """One action for each (page id, source) on the live index and on the one being rebuilt, if
@@ -167,7 +193,8 @@ class ElasticsearchBackend(SearchBackend):
                 meta = {"_index": target, "_id": str(page_id)} | ({"require_alias": True} if action == "index" else {})
                 operations += [{action: meta}] if source is None else [{action: meta}, source]
         try:
-            items = self.client.bulk(operations=operations)["items"]
+            # wait_for: the change is marked written once searches see it (search.outbox).
+            items = self.client.bulk(operations=operations, refresh="wait_for")["items"]
         except (ApiError, TransportError) as error:
             self._failed(error, f"update page {page_ids}")
             raise SearchUnavailable(f"Elasticsearch did not update pages {page_ids}: {error}") from error
@@ -354,8 +381,12 @@ class ElasticsearchBackend(SearchBackend):
 
     def _search(self):
         # Ties (the same text twice) newest first, as on the embedded backend; only what a hit is
-        # scored and shown with comes back.
+        # scored and shown with comes back. A page whose change the cluster has not heard of yet is
+        # left out: its copy here may hold what an editor took away (search.outbox).
         search = Search(using=self.client, index=self.alias).sort("_score", {"page_id": "desc"})
+        unwritten = PageChange.objects.filter(indexed=False).values_list("page_id", flat=True)
+        if unwritten := [str(page_id) for page_id in unwritten]:
+            search = search.exclude("ids", values=unwritten)
         return search.source(["page_id", "title", "body", "replies", "url", "status"]).extra(track_scores=True)
 
     # -- when the cluster cannot answer ------------------------------------------------------------
@@ -365,7 +396,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def _failed(self, error, action):
         if isinstance(error, TransportError):  # no connection, or no answer in time
-            self._unreachable_until = time.monotonic() + RETRY_AFTER
+            self._unreachable_until = time.monotonic() + PAUSE_AFTER_FAILURE
             logger.warning("Elasticsearch is unreachable (%s); the embedded index answers for now.", error)
         elif isinstance(error, NotFoundError):
             logger.warning("Elasticsearch has no index %r: run `manage.py rebuild_search_index`.", self.alias)
@@ -449,8 +480,15 @@ def _text(hit):
 def _hit(hit, terms):
     source = hit["_source"]
     text = "\n".join([source["body"], *source["replies"]])
-    score = hit["_score"] or 0.0
-    return Hit(source["page_id"], score, source["url"], source["title"], source["status"], text, terms)
+    return Hit(
+        page_id=source["page_id"],
+        score=hit["_score"] or 0.0,
+        url=source["url"],
+        title=source["title"],
+        status=source["status"],
+        text=text,
+        terms=terms,
+    )
 
 
 def _reranked(hits, question, replies, parts):

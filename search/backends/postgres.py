@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from search import ranking, segment
-from search.models import IndexedPage
+from search.models import UNWRITTEN_PAGES_SQL, IndexedPage
 
 from .fulltext import BODY, REPLIES, SEARCH_TITLE, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE, result_rows
 
@@ -179,7 +179,7 @@ class PostgresFullText:
             if not question.tokens:
                 return []
             # Page ids start at 1 (the root page, never indexed): 0 leaves nothing out.
-            where = "doc.vector @@ %(rarest)s::tsquery AND doc.page_id <> %(exclude)s"
+            where = f"doc.vector @@ %(rarest)s::tsquery AND doc.page_id <> %(exclude)s {_restriction({})[0]}"
             sql = f"""
                 SELECT page_id, score FROM ({question.scores(where)}) AS scored
                 ORDER BY score DESC, page_id DESC LIMIT %(limit)s
@@ -305,14 +305,17 @@ def _lexemes(terms, weights=(1.0, 1.0, 1.0)):
 
 
 def _restriction(filters):
-    """(SQL, parameters) that keep the rows (aliased doc) whose page passes filters: "" for none."""
+    """(SQL, parameters) that keep the rows (aliased doc) whose page passes filters and whose last
+    change the index has heard of (search.models.PageChange)."""
+    written = f"AND doc.page_id NOT IN ({UNWRITTEN_PAGES_SQL})"
     if not filters:
-        return "", {}
+        return written, {}
     columns = {name: f"{name}_id" if name in ("kind", "category", "unit") else name for name in filters}
     where = " AND ".join(f"{columns[name]} = %(filter_{name})s" for name in filters)
     parameters = {f"filter_{name}": value for name, value in filters.items()}
     # Column names from FACETS (clean_filters refuses any other), values as parameters.
-    return f"AND doc.page_id IN (SELECT page_id FROM search_indexedpage WHERE {where})", parameters  # noqa: S608
+    passing = f"AND doc.page_id IN (SELECT page_id FROM search_indexedpage WHERE {where})"  # noqa: S608
+    return f"{written} {passing}", parameters
 
 
 def _nth_newest(cursor, source, match, n):

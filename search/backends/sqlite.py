@@ -9,6 +9,7 @@ from collections import Counter
 from django.db import connection
 
 from search import ranking, segment
+from search.models import UNWRITTEN_PAGES_SQL
 
 from .fulltext import BODY, REPLIES, SEARCH_TITLE, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE, result_rows
 
@@ -40,13 +41,16 @@ def _without_common(terms, holders):
 
 
 def _restriction(filters):
-    """(SQL, parameters) that keep the full-text rows whose page passes filters: "" for none."""
+    """(SQL, parameters) that keep the full-text rows whose page passes filters and whose last change
+    the index has heard of (search.models.PageChange)."""
+    written = f"AND rowid NOT IN ({UNWRITTEN_PAGES_SQL})"
     if not filters:
-        return "", []
+        return written, []
     columns = {name: f"{name}_id" if name in ("kind", "category", "unit") else name for name in filters}
     where = " AND ".join(f"{columns[name]} = %s" for name in filters)
     # Column names from FACETS (clean_filters refuses any other), values as parameters.
-    return f"AND rowid IN (SELECT page_id FROM search_indexedpage WHERE {where})", list(filters.values())  # noqa: S608
+    passing = f"AND rowid IN (SELECT page_id FROM search_indexedpage WHERE {where})"  # noqa: S608
+    return f"{written} {passing}", list(filters.values())
 
 
 def _telling(terms, holders):
@@ -209,6 +213,7 @@ class SQLiteFullText:
         sql = f"""
             SELECT rowid, {", ".join(_QUESTION_COLUMNS)}
             FROM search_fulltext WHERE search_fulltext MATCH %s AND rowid IS NOT %s
+            AND rowid NOT IN ({UNWRITTEN_PAGES_SQL})
             ORDER BY {_SIMILAR_BM25} LIMIT {SIMILAR_CANDIDATES}
         """  # noqa: S608 - only constants are formatted in
         with connection.cursor() as cursor:

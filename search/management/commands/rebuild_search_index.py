@@ -5,7 +5,7 @@ from tqdm import tqdm
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable
 from search.documents import live_pages
-from search.signals import after_rebuild
+from search.outbox import after_rebuild
 
 
 class Command(BaseCommand):
@@ -22,5 +22,7 @@ class Command(BaseCommand):
                 count = get_backend().rebuild(pages, progress=progress.update)
             except SearchUnavailable as error:
                 raise CommandError(f"{error} The index in use is unchanged; try again later.") from error
-        after_rebuild(started_at)
+        left = after_rebuild(started_at)
         self.stdout.write(f"Indexed {count} pages.")
+        if left:
+            self.stdout.write(f"{left} pages changed while it ran could not be written again yet: the tick will.")
