@@ -100,7 +100,14 @@ class Terms:
         help the ranking, unless the query has nothing else (水, 电).
         """
         strong = tuple(dict.fromkeys(t for t in self.words if len(t) > 1 or not is_han(t)))
-        return Terms(strong, (), self.bigrams) if strong or self.bigrams else Terms((), self.chars, ())
+        if strong or self.bigrams:
+            return Terms(strong, (), self.bigrams, self.floors)
+        return Terms((), self.chars, (), self.floors)
+
+    @property
+    def added(self):
+        """The tokens the thesaurus added for the words typed (search.thesaurus.expand)."""
+        return {token for _, added, _ in self.floors for token in added}
 
     def holders(self, counts):
         """counts ({token: how many posts hold it}) with the tokens of each thesaurus set floored (see floors)."""

@@ -237,6 +237,7 @@ class _Query:
             for token in typed + added
             for kind in ("w", "b")
         }
+        self.added = {f"{kind}:{_token(token)}" for token in terms.added for kind in ("w", "b")}
         fields = [weight for _, weight in source.fields]
         boosts = ranking.synonym_boosts(terms, lambda kind, t: self._idf(f"{kind}:{_token(t)}"), weights, fields)
         self.boosts = {f"{kind}:{_token(token)}": boost for (kind, token), boost in boosts.items()}
@@ -246,8 +247,10 @@ class _Query:
         holding them could not number more than rows."""
         chosen, holding = [], 0
         tokens = [lexeme for lexeme in self.tokens if among is None or lexeme in among]
-        for lexeme in sorted(tokens, key=lambda lexeme: (self.holders[lexeme], lexeme)):
-            holding += self.holders[lexeme]
+        # A thesaurus set's lexemes as common as its commonest word, so that a synonym no row holds
+        # never passes for rare; of two as common, the one typed first (as on SQLite).
+        for lexeme in sorted(tokens, key=lambda lexeme: (self._held(lexeme), lexeme in self.added, lexeme)):
+            holding += self._held(lexeme)
             if chosen and holding > rows:
                 break
             chosen.append(lexeme)
@@ -258,8 +261,11 @@ class _Query:
 
     def _idf(self, lexeme):
         # Lucene's idf, as search.ranking scores on SQLite: a common token still counts a little.
-        held = max(self.holders.get(each, 0) for each in [lexeme, *self.floors.get(lexeme, ())])
-        return ranking.idf(held, self.rows)
+        return ranking.idf(self._held(lexeme), self.rows)
+
+    def _held(self, lexeme):
+        """How many rows hold lexeme, a thesaurus set's lexemes as many as its commonest word."""
+        return max(self.holders.get(each, 0) for each in [lexeme, *self.floors.get(lexeme, ())])
 
     def scores(self, where):
         """SQL for (page_id, score): the BM25 score of each row of the source that satisfies where.
