@@ -18,6 +18,16 @@ def test_words_typed_apart_raise_a_post_with_all_of_them_and_keep_those_with_som
     assert results.total == 3
 
 
+def test_a_post_with_every_word_typed_apart_comes_before_one_that_says_one_word_more_strongly(publish):
+    """寝室 is common here, so on BM25 alone the post saying 空调 in its title and text would lead."""
+    for n in range(1, 7):
+        publish(f"寝室{n}号楼门口积水")
+    both = publish("楼里的问题", body="寝室空调不制冷")
+    some = publish("空调不制冷", body="空调坏了")
+    ranked = found("寝室 空调")
+    assert ranked.index(both) < ranked.index(some)
+
+
 def test_an_old_exact_answer_outranks_many_newer_partial_matches(publish, people, django_capture_on_commit_callbacks):
     editor, _, unit = people
     exact = publish("校园网断网怎么办", reply="宿舍区校园网每晚 0 点断网，可在网络中心申请延时。")
