@@ -36,12 +36,17 @@ def test_the_search_page_and_the_similar_api_show_alike_posts_once(client, djang
             post = make_accepted_post(editor, unit, title="希望校园网增加低价套餐", body=f"第{n}次提出。")
             if n == 1:
                 post.reply(handler, "下学期推出基础套餐。", is_public=True)
+                answered = post
             post.publish(editor)
         other = make_accepted_post(editor, unit, title="校园网晚上断线", body="晚上九点以后断线。")
         other.publish(editor)
 
-    page = client.get(reverse("search:search"), {"q": "校园网"}).content.decode()
+    response = client.get(reverse("search:search"), {"q": "校园网"})
+    page = response.content.decode()
     assert page.count("增加低价套餐") == 1 and "同类诉求 3 条" in page
+    answered.refresh_from_db()
+    groups = [(hit.page_id, len(hit.alike)) for hit, _ in response.context["results"] if hit.alike]
+    assert groups == [(answered.page_id, 2)]  # led by the answered one
     results = client.get("/api/v1/similar", {"q": "希望校园网增加低价套餐", "limit": 2}).json()["results"]
     assert [(r["title"], r["alike"], r["answered"]) for r in results][0] == ("希望校园网增加低价套餐", 2, True)
     assert len(results) == 2 and results[1]["title"] == "校园网晚上断线"

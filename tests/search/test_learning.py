@@ -58,13 +58,25 @@ def test_a_rejected_pair_is_not_proposed_again(django_capture_on_commit_callback
 
 
 def test_only_editors_see_and_decide_proposals(django_capture_on_commit_callbacks):
-    unit = make_unit()
-    client = Client()
-    client.force_login(make_handler(unit))
+    SynonymSet.objects.all().delete()
+    unit, editor = make_unit("后勤管理处"), make_editor()
+    handler = make_handler(unit)
+    with django_capture_on_commit_callbacks(execute=True):
+        post = make_replied_post(editor, handler, unit, title="宿舍空调不制冷")
+        post.publish(editor)
+    post.refresh_from_db()
+    spared(post, "寝室空调不制冷")
+    spared(post, "寝室空调不制冷了")  # a proposal now
     url = reverse("search_synonym_proposals")
+
+    client = Client()
+    client.force_login(handler)
     assert client.get(url).status_code in (302, 403)
     client.post(url, {"first": "宿舍", "second": "寝室", "decision": "accept"})
-    assert not SynonymSet.objects.filter(words="宿舍/寝室").exists()
+
+    assert not SynonymSet.objects.exists()
+    client.force_login(editor)
+    assert "<strong>宿舍 / 寝室</strong>" in client.get(url).content.decode()  # still waiting for an editor
 
 
 def test_an_unproposed_pair_cannot_be_slipped_in(client):
