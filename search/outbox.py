@@ -8,7 +8,7 @@ never write one page at once, and the index ends with the page as it is last.
 
 A change not yet written stays unwritten until a write succeeds: the tick writes it again
 (catch_up), and a rebuild writes again what it may have overwritten (after_rebuild). Until then
-no search shows or counts the page (search.models.UNWRITTEN_PAGES_SQL): the index's copy of a post
+no search shows or counts the page (search.models.unwritten_page_ids): the index's copy of a post
 an editor has just redacted or withdrawn must not decide what a visitor finds.
 """
 

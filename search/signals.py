@@ -49,7 +49,7 @@ def _changed(page_ids):
 
 @task()
 def refresh_pages(page_ids):
-    """Write the unwritten changes of page_ids to the index (those another writer holds, it writes)."""
+    """Write the unwritten changes of page_ids to the index; one another writer holds is its to write."""
     outbox.write_changes(page_ids)
 
 

@@ -103,7 +103,7 @@ class SearchBackend:
 
     A write that fails raises (SearchUnavailable, or the database's error): search.outbox keeps the
     change and writes it again. A search leaves out the pages whose change is still unwritten
-    (search.models.UNWRITTEN_PAGES_SQL).
+    (search.models.unwritten_page_ids).
     """
 
     def writable(self):

@@ -37,7 +37,7 @@ from elasticsearch_dsl import MultiSearch, Q, Search
 
 from search import ranking, segment, thesaurus
 from search.documents import document_for, live_pages
-from search.models import PageChange
+from search.models import unwritten_page_ids
 from wall.models import WallPostPage
 
 from . import elastic_index
@@ -384,9 +384,8 @@ class ElasticsearchBackend(SearchBackend):
         # scored and shown with comes back. A page whose change the cluster has not heard of yet is
         # left out: its copy here may hold what an editor took away (search.outbox).
         search = Search(using=self.client, index=self.alias).sort("_score", {"page_id": "desc"})
-        unwritten = PageChange.objects.filter(indexed=False).values_list("page_id", flat=True)
-        if unwritten := [str(page_id) for page_id in unwritten]:
-            search = search.exclude("ids", values=unwritten)
+        if unwritten := unwritten_page_ids():
+            search = search.exclude("ids", values=[str(page_id) for page_id in unwritten])
         return search.source(["page_id", "title", "body", "replies", "url", "status"]).extra(track_scores=True)
 
     # -- when the cluster cannot answer ------------------------------------------------------------

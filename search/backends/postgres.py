@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from search import ranking, segment
-from search.models import UNWRITTEN_PAGES_SQL, IndexedPage
+from search.models import IndexedPage, unwritten_page_ids
 
 from .fulltext import BODY, REPLIES, SEARCH_TITLE, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE, result_rows
 
@@ -179,12 +179,14 @@ class PostgresFullText:
             if not question.tokens:
                 return []
             # Page ids start at 1 (the root page, never indexed): 0 leaves nothing out.
-            where = f"doc.vector @@ %(rarest)s::tsquery AND doc.page_id <> %(exclude)s {_restriction({})[0]}"
+            written, unwritten = _restriction({})
+            where = f"doc.vector @@ %(rarest)s::tsquery AND doc.page_id <> %(exclude)s {written}"
             sql = f"""
                 SELECT page_id, score FROM ({question.scores(where)}) AS scored
                 ORDER BY score DESC, page_id DESC LIMIT %(limit)s
             """  # noqa: S608 - only constants are formatted in
             parameters = {"rarest": _tsquery(question.rarest(SIMILAR_CANDIDATES)), "exclude": exclude_page_id or 0}
+            parameters |= unwritten
             # The candidates are few by construction, but the planner prices matching a tsvector like
             # comparing two numbers: on a table of some 10,000 rows it would read them all rather than
             # the index, ten times slower. For this one statement, it may not.
@@ -312,13 +314,15 @@ def _lexemes(terms, weights=(1.0, 1.0, 1.0)):
 
 def _restriction(filters):
     """(SQL, parameters) that keep the rows (aliased doc) whose page passes filters and whose last
-    change the index has heard of (search.models.PageChange)."""
-    written = f"AND doc.page_id NOT IN ({UNWRITTEN_PAGES_SQL})"
+    change the index has heard of (search.models.unwritten_page_ids; no clause while there are none)."""
+    unwritten = unwritten_page_ids()
+    written = "AND NOT (doc.page_id = ANY(%(unwritten)s))" if unwritten else ""
+    parameters = {"unwritten": unwritten}
     if not filters:
-        return written, {}
+        return written, parameters
     columns = {name: f"{name}_id" if name in ("kind", "category", "unit") else name for name in filters}
     where = " AND ".join(f"{columns[name]} = %(filter_{name})s" for name in filters)
-    parameters = {f"filter_{name}": value for name, value in filters.items()}
+    parameters |= {f"filter_{name}": value for name, value in filters.items()}
     # Column names from FACETS (clean_filters refuses any other), values as parameters.
     passing = f"AND doc.page_id IN (SELECT page_id FROM search_indexedpage WHERE {where})"  # noqa: S608
     return f"{written} {passing}", parameters
