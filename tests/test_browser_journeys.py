@@ -219,7 +219,7 @@ def test_on_a_phone_the_similar_box_stays_small_and_shows_alike_posts_as_one(wor
     for title in titles:
         post = Post.objects.create(kind=repair, category=logistics, title=title, body="热水器坏了。")
         post.accept(world["editor"], world["unit"])
-        post.reply(world["handler"], "已维修。", is_public=True)
+        post.reply(world["handler"], "已安排维修师傅上门检查热水器并更换了温控阀，" * 6, is_public=True)
         post.publish(world["editor"])
 
     phone.goto(world["url"] + "/post/new/")
@@ -229,8 +229,12 @@ def test_on_a_phone_the_similar_box_stays_small_and_shows_alike_posts_as_one(wor
     assert items.count() == 3  # at most three on a phone
     assert "同类诉求 3 条" in items.first.inner_text()  # the three identical posts, shown once
     browser.screenshot(phone, "08-similar-box-compact-phone")
+    excerpt = items.first.locator(".excerpt")
+    height = excerpt.evaluate("e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).fontSize)")
+    assert height < 2, "a long answer takes more than one line"
     body = phone.locator("textarea[name=body]").bounding_box()
-    assert body["y"] < browser.PHONE["viewport"]["height"], "the similar box pushed the text field off the screen"
+    bottom = body["y"] + body["height"]
+    assert bottom <= browser.PHONE["viewport"]["height"], "the similar box pushed the text field off the screen"
 
     phone.locator("#similar summary").click()  # folds away
     assert not items.first.is_visible()

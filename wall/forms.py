@@ -44,13 +44,15 @@ class PostForm(forms.ModelForm):
 
     class Meta:
         model = Post
+        # What it is about first: on a phone the similar box opens under the title, and the text
+        # field must still show below it (the choices that sort the post come after).
         fields = [
+            "title",
+            "body",
             "kind",
             "category",
             "requested_unit",
             "place",
-            "title",
-            "body",
             "wants_public",
             "is_anonymous",
             "contact_name",
