@@ -109,12 +109,14 @@ class Terms:
         """The tokens the thesaurus added for the words typed (search.thesaurus.expand)."""
         return {token for _, added, _ in self.floors for token in added}
 
-    def holders(self, counts):
-        """counts ({token: how many posts hold it}) with the tokens of each thesaurus set floored (see floors)."""
+    def holders(self, counts, typed=True):
+        """counts ({token: how many posts hold it}) with the tokens of each thesaurus set floored (see
+        floors); with typed=False only those the thesaurus added, as when choosing candidates: a rare
+        word typed (网速) still tells its posts apart, however common its synonym (网络)."""
         floored = dict(counts)
-        for typed, added, words in self.floors:
+        for typed_tokens, added, words in self.floors:
             most = max(counts.get(word, 0) for word in words)
-            for token in typed + added:
+            for token in (typed_tokens if typed else ()) + added:
                 floored[token] = max(counts.get(token, 0), most)
         return floored
 

@@ -249,10 +249,14 @@ class _Query:
         holding them could not number more than rows."""
         chosen, holding = [], 0
         tokens = [lexeme for lexeme in self.tokens if among is None or lexeme in among]
-        # A thesaurus set's lexemes as common as its commonest word, so that a synonym no row holds
-        # never passes for rare; of two as common, the one typed first (as on SQLite).
-        for lexeme in sorted(tokens, key=lambda lexeme: (self._held(lexeme), lexeme in self.added, lexeme)):
-            holding += self._held(lexeme)
+
+        # A synonym as common as its set's commonest word, so that one no row holds never passes for
+        # rare; a word typed as common as it is; of two as common, the one typed first (as on SQLite).
+        def held(lexeme):
+            return self._held(lexeme) if lexeme in self.added else self.holders[lexeme]
+
+        for lexeme in sorted(tokens, key=lambda lexeme: (held(lexeme), lexeme in self.added, lexeme)):
+            holding += held(lexeme)
             if chosen and holding > rows:
                 break
             chosen.append(lexeme)

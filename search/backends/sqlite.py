@@ -36,7 +36,7 @@ def _without_common(terms, holders):
     The rarest FEWEST_TOKENS stay in any case, so that a query of common words still finds something.
     """
     tokens = terms.words + terms.chars + terms.bigrams
-    holders = terms.holders(holders)
+    holders = terms.holders(holders, typed=False)
     keep = {token for token in tokens if holders.get(token, 0) <= COMMON_HOLDERS}
     keep.update(_rarest_first(tokens, holders, terms.added)[:FEWEST_TOKENS])
     return segment.Terms(*(tuple(t for t in kind if t in keep) for kind in (terms.words, terms.chars, terms.bigrams)))
@@ -69,7 +69,7 @@ def _telling(terms, holders):
     does, the rarest while the posts holding them stay within SCORED_AT_MOST (one at least). The
     search page's candidates hold one of them."""
     tokens = terms.words + terms.chars + terms.bigrams
-    holders = terms.holders(holders)
+    holders = terms.holders(holders, typed=False)
     keep = {token for token in tokens if holders.get(token, 0) <= COMMON_HOLDERS}
     if not keep:
         holding = 0
@@ -82,8 +82,8 @@ def _telling(terms, holders):
 
 
 def _rarest_first(tokens, holders, added):
-    """tokens, the rarest first by holders (floored: Terms.holders), so that a synonym no post holds
-    never passes for rare; of two as common, the one typed before one the thesaurus added."""
+    """tokens, the rarest first by holders (a synonym's floored: Terms.holders), so that a synonym
+    no post holds never passes for rare; of two as common, the one typed before one the thesaurus added."""
     return sorted(tokens, key=lambda token: (holders.get(token, 0), token in added, token))
 
 

@@ -70,6 +70,18 @@ def test_a_common_word_typed_is_never_left_for_a_rarer_synonym(publish, monkeypa
     assert set(dorm[-3:]) <= {hit.page_id for hit in results.hits} <= {*dorm, other}
 
 
+def test_a_rare_word_typed_still_finds_its_posts_however_common_its_synonym(publish, monkeypatch):
+    """网速 and 网络 are one set of the default thesaurus; 网络 is common here, 网速 rare."""
+    monkeypatch.setattr("search.backends.sqlite.COMMON_HOLDERS", 3)
+    monkeypatch.setattr("search.backends.postgres.SEARCH_ROWS", 3)
+    wanted = publish("宿舍网速太差", body="晚上网速太差，打不开网页。")
+    publish("打印店排队很慢")
+    for title in ("网络课程无法登录", "网络缴费失败", "网络报修电话打不通", "网络电视没信号"):
+        publish(title)
+
+    assert wanted in found("网速很慢")[:2]  # beside 打印店排队很慢, which says 很慢 as typed
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's vocabulary table is SQLite's")
 def test_its_token_counts_agree_with_fts5_through_edits_and_withdrawals(
     people, publish, django_capture_on_commit_callbacks
