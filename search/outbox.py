@@ -33,6 +33,8 @@ BATCH = 500
 KEPT = timedelta(days=1)
 # A writer that died holding a claim (a killed worker) holds it no longer than this.
 CLAIM_EXPIRES = timedelta(minutes=15)
+# How far the clocks of the machines writing the index and rebuilding it may differ.
+CLOCK_MARGIN = timedelta(minutes=1)
 # A page changed again while it was being written is written again, up to this many times; the
 # tick writes it if it changes faster than that.
 ROUNDS = 3
@@ -60,8 +62,11 @@ def write_changes(page_ids):
         changes = dict(PageChange.objects.filter(claim=claim).values_list("page_id", "changed_at"))
         try:
             failed |= _write(list(changes))
+            _lost(claim, changes)
             written += _mark_written(claim, changes, failed)
         finally:
+            # A failed change goes to the back of the tick's queue: it holds up no newer one.
+            PageChange.objects.filter(claim=claim, page_id__in=failed).update(changed_at=timezone.now())
             PageChange.objects.filter(claim=claim).update(claim=None, claimed_at=None)
     if written:
         invalidate()  # cached search pages may have left out a page that was waiting
@@ -83,13 +88,20 @@ def catch_up(now):
     return {what: count for what, count in report.items() if count}
 
 
-def after_rebuild(started_at):
-    """After a rebuild that started at started_at, write again every change written while it ran (the
-    rebuild may have read the page before it) and every change still unwritten. Returns how many
-    are left to the tick."""
-    # A claimed change counts as changed again, so that its writer does not mark it written.
-    meanwhile = Q(written_at__gte=started_at) | Q(claim__isnull=False)
+def forget_writes_since(started_at):
+    """The changes written since started_at, or being written, count as unwritten again: a rebuild
+    that started then may have read their pages before and written them after. Called once the
+    rebuilt index is filled, before it answers, and again by after_rebuild."""
+    # Changed again, so that a writer holding one does not mark it written. The margin: written_at
+    # and started_at come from the clocks of two machines.
+    meanwhile = Q(written_at__gte=started_at - CLOCK_MARGIN) | Q(claim__isnull=False)
     PageChange.objects.filter(meanwhile).update(indexed=False, changed_at=timezone.now())
+
+
+def after_rebuild(started_at):
+    """After a rebuild that started at started_at, write again every change written while it ran and
+    every change still unwritten. Returns how many are left to the tick."""
+    forget_writes_since(started_at)
     unwritten = list(PageChange.objects.filter(indexed=False).values_list("page_id", flat=True))
     left = 0
     for start in range(0, len(unwritten), BATCH):
@@ -107,6 +119,14 @@ def _claim(page_ids):
     free = Q(claim__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
     claimed = PageChange.objects.filter(free, page_id__in=page_ids, indexed=False).update(claim=claim, claimed_at=now)
     return claim if claimed else None
+
+
+def _lost(claim, changes):
+    """A writer slower than CLAIM_EXPIRES may have lost its claim to another, who may have written a
+    newer copy before this one's older copy landed: the pages count as changed again."""
+    held = set(PageChange.objects.filter(claim=claim).values_list("page_id", flat=True))
+    if lost := [page_id for page_id in changes if page_id not in held]:
+        record(lost)
 
 
 def _write(page_ids):

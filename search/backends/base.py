@@ -123,11 +123,12 @@ class SearchBackend:
         """Forget the page; nothing happens if it was never indexed."""
         raise NotImplementedError
 
-    def rebuild(self, pages=None, progress=None):
+    def rebuild(self, pages=None, progress=None, on_filled=None):
         """Replace the whole index with pages (default: every live wall page).
 
-        progress, if given, is called with the number of pages just written, for a progress bar.
-        Returns how many pages were indexed.
+        progress, if given, is called with the number of pages just written, for a progress bar;
+        on_filled, once the new index is filled and before it answers searches. Returns how many
+        pages were indexed.
         """
         raise NotImplementedError
 

@@ -193,8 +193,10 @@ class ElasticsearchBackend(SearchBackend):
                 meta = {"_index": target, "_id": str(page_id)} | ({"require_alias": True} if action == "index" else {})
                 operations += [{action: meta}] if source is None else [{action: meta}, source]
         try:
-            # wait_for: the change is marked written once searches see it (search.outbox).
-            items = self.client.bulk(operations=operations, refresh="wait_for")["items"]
+            items = self.client.bulk(operations=operations)["items"]
+            # Searches see the change before it is marked written (search.outbox). The index in use
+            # only: one being rebuilt does not refresh until filled, and refresh=wait_for would wait.
+            self.client.indices.refresh(index=self.alias)
         except (ApiError, TransportError) as error:
             self._failed(error, f"update page {page_ids}")
             raise SearchUnavailable(f"Elasticsearch did not update pages {page_ids}: {error}") from error
@@ -208,15 +210,15 @@ class ElasticsearchBackend(SearchBackend):
         if failed:
             raise SearchUnavailable(f"Elasticsearch could not {action} " + "; ".join(failed))
 
-    def rebuild(self, pages=None, progress=None):
+    def rebuild(self, pages=None, progress=None, on_filled=None):
         pages = live_pages() if pages is None else pages
         if not isinstance(pages, QuerySet | list | tuple):
             pages = list(pages)  # read twice: for Elasticsearch, then for the embedded index
-        count = self._replace(elastic_index.documents(pages), progress)
+        count = self._replace(elastic_index.documents(pages), progress, on_filled)
         self._quietly(self.fallback.rebuild, pages)
         return count
 
-    def _replace(self, documents, progress=None):
+    def _replace(self, documents, progress=None, on_filled=None):
         """Fill a new index with documents (batches of them), then put it behind the alias, alone."""
         client = self.client.options(request_timeout=max(REBUILD_TIMEOUT, settings.ELASTICSEARCH_TIMEOUT))
         name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
@@ -229,6 +231,8 @@ class ElasticsearchBackend(SearchBackend):
                     count += elastic_index.bulk(client, name, batch, progress)
                 client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
                 client.indices.refresh(index=name)
+                if on_filled:
+                    on_filled()
                 self._switch_alias(client, name)
             except BaseException:
                 with suppress(ApiError, TransportError):  # a later rebuild deletes it otherwise

@@ -66,7 +66,7 @@ class EmbeddedBackend(SearchBackend):
             _fulltext().delete([page_id])
             IndexedPage.objects.filter(page_id=page_id).delete()
 
-    def rebuild(self, pages=None, progress=None):
+    def rebuild(self, pages=None, progress=None, on_filled=None):
         pages = live_pages() if pages is None else pages
         count = 0
         with transaction.atomic():
@@ -79,6 +79,8 @@ class EmbeddedBackend(SearchBackend):
                 if len(batch) == BATCH_SIZE:
                     count += self._flush(batch, progress)
             count += self._flush(batch, progress)
+            if on_filled:
+                on_filled()  # in the transaction: searches see the new index when it commits
         return count
 
     def _flush(self, batch, progress):

@@ -223,6 +223,36 @@ def test_a_withdrawal_between_a_rebuild_reading_a_page_and_writing_it_does_not_c
     assert found("热水") == [kept]
 
 
+def test_a_withdrawal_the_rebuild_overwrote_is_not_found_once_its_index_answers(
+    backend, publish, people, django_capture_on_commit_callbacks, monkeypatch
+):
+    """From the alias switch on, while the embedded index is rebuilt and until the change is written
+    again, the rebuilt index's old copy neither finds nor counts the post."""
+    kept = publish("宿舍热水不稳定")
+    withdrawn = post_of(publish("宿舍热水要停了"))
+    PageChange.objects.update(written_at=timezone.now() - timedelta(minutes=5))  # long before the rebuild
+    write_batch = elastic_index.bulk
+
+    def withdrawn_meanwhile(client, name, documents, progress):
+        with django_capture_on_commit_callbacks(execute=True):
+            withdrawn.unpublish(people[0])
+        return write_batch(client, name, documents, progress)
+
+    seen = []
+    rebuild_fallback = backend.fallback.rebuild
+
+    def rebuild_fallback_watched(*args, **kwargs):
+        results = search("热水")
+        seen.append(([hit.page_id for hit in results.hits], results.total))
+        return rebuild_fallback(*args, **kwargs)
+
+    monkeypatch.setattr(elastic_index, "bulk", withdrawn_meanwhile)
+    monkeypatch.setattr(backend.fallback, "rebuild", rebuild_fallback_watched)
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert seen == [([kept], 1)]
+    assert found("热水") == [kept]
+
+
 def test_a_failed_rebuild_leaves_the_index_in_use_alone(backend, publish):
     post = publish("宿舍热水不稳定")
     before = indexes(backend)

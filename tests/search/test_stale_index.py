@@ -165,3 +165,66 @@ def test_a_page_the_index_refuses_holds_up_no_other(each_backend, publish, peopl
     assert PageChange.objects.get(page_id=withdrawn).indexed
     monkeypatch.undo()
     assert found("食堂") == []  # from the index itself: its removal was written
+
+
+def test_a_writer_that_lost_its_claim_leaves_the_page_to_be_written_again(
+    client, each_backend, named, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Writer A read the page, then stalled past CLAIM_EXPIRES; meanwhile the editor redacted it and
+    the redaction's task took the claim over, wrote and marked it. A's old copy lands last."""
+    index_many = each_backend.index_many
+    later = timezone.now() + outbox.CLAIM_EXPIRES + timedelta(minutes=1)
+    written = []
+
+    def stalled(pages):
+        written.append([page.title for page in pages])
+        if len(written) == 1:
+            with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+                redact(named, people[0])
+        index_many(pages)
+
+    monkeypatch.setattr(each_backend, "index_many", stalled)
+    outbox.record([named.page_id])
+    outbox.write_changes([named.page_id])
+    monkeypatch.undo()
+
+    # A read the old page; B wrote the new one; A's old copy landed, and A, its claim lost, wrote again.
+    assert written == [[f"{NAME}宿舍热水器坏了"], ["宿舍热水器坏了"], ["宿舍热水器坏了"]]
+    assert PageChange.objects.get(page_id=named.page_id).indexed
+    assert nothing_found(client, NAME)
+
+
+def test_a_rebuild_writes_again_what_a_machine_with_a_slower_clock_wrote_while_it_ran(
+    client, each_backend, named, people, django_capture_on_commit_callbacks
+):
+    old = WallPostPage.objects.get(pk=named.page_id)  # the rebuild read it
+    started_at = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(started_at - timedelta(seconds=2), tick=False):  # its clock 3 s behind
+        with django_capture_on_commit_callbacks(execute=True):
+            redact(named, people[0])
+    each_backend.index_many([old])  # the rebuild then writes what it read
+    outbox.after_rebuild(started_at)
+
+    assert nothing_found(client, NAME)
+
+
+def test_pages_the_index_keeps_refusing_hold_up_no_newer_change(each_backend, publish, monkeypatch):
+    monkeypatch.setattr(outbox, "BATCH", 1)  # as if 500 pages were refused
+    refused = publish("宿舍热水器坏了")
+    later = publish("食堂饭菜涨价")
+    PageChange.objects.update(indexed=False)  # both writes failed; refused's change is the older
+    PageChange.objects.filter(page_id=later).update(changed_at=timezone.now() + timedelta(seconds=1))
+    index_many = each_backend.index_many
+
+    def refuses(pages):
+        if any(page.pk == refused for page in pages):
+            raise OperationalError("refused")
+        index_many(pages)
+
+    monkeypatch.setattr(each_backend, "index_many", refuses)
+    for minutes in (2, 4):
+        with time_machine.travel(timezone.now() + timedelta(minutes=minutes), tick=False):
+            tick()
+
+    assert PageChange.objects.get(page_id=later).indexed
+    assert not PageChange.objects.get(page_id=refused).indexed

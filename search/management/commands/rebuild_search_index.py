@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
@@ -5,7 +7,7 @@ from tqdm import tqdm
 from search.backends import get_backend
 from search.backends.base import SearchUnavailable
 from search.documents import live_pages
-from search.outbox import after_rebuild
+from search.outbox import after_rebuild, forget_writes_since
 
 
 class Command(BaseCommand):
@@ -19,7 +21,9 @@ class Command(BaseCommand):
         pages = live_pages()
         with tqdm(total=pages.count(), unit="page", disable=not self.stdout.isatty()) as progress:
             try:
-                count = get_backend().rebuild(pages, progress=progress.update)
+                count = get_backend().rebuild(
+                    pages, progress=progress.update, on_filled=partial(forget_writes_since, started_at)
+                )
             except SearchUnavailable as error:
                 raise CommandError(f"{error} The index in use is unchanged; try again later.") from error
         left = after_rebuild(started_at)
