@@ -87,3 +87,9 @@ def unwritten_page_ids():
     """The pages whose last change the index has not heard of: every search leaves them out
     (search.outbox). Few or none, but for the minutes a search service is down."""
     return list(PageChange.objects.filter(indexed=False).values_list("page_id", flat=True))
+
+
+# The same in SQL, for the embedded backends to leave them out in the statement that searches: read
+# apart, a change committed between the two would be found by its old words. `= false`, not `NOT`,
+# so that the index on (indexed, changed_at) finds them.
+UNWRITTEN_PAGES_SQL = f"SELECT page_id FROM {PageChange._meta.db_table} WHERE indexed = false"  # noqa: S608

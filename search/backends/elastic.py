@@ -99,6 +99,8 @@ REBUILD_TIMEOUT = 120.0  # seconds per bulk request, however short ELASTICSEARCH
 # After the cluster failed to answer, the embedded backend answers straight away for this many
 # seconds: a cluster that is down costs one timeout now and then instead of one per request.
 PAUSE_AFTER_FAILURE = 10.0
+# A search is run again at most this many times while changes keep committing as it runs (_settled).
+SETTLE_TRIES = 3
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_PAIR = re.compile(f"[{_HAN}]{{2}}")
@@ -270,6 +272,12 @@ class ElasticsearchBackend(SearchBackend):
     # -- reading -----------------------------------------------------------------------------------
 
     def search(self, query, filters=None, page=1, per_page=20):
+        return _settled(lambda hidden: self._search_once(query, filters, page, per_page, hidden))
+
+    def similar(self, text, limit=5, exclude_page_id=None):
+        return _settled(lambda hidden: self._similar_once(text, limit, exclude_page_id, hidden))
+
+    def _search_once(self, query, filters, page, per_page, hidden):
         filters = clean_filters(filters)
         text = _usable(query)
         if not text:
@@ -283,7 +291,7 @@ class ElasticsearchBackend(SearchBackend):
         # The first RERANKED are put in order by our scorer; a page beyond them reads on in the cluster's.
         first, size = (0, max(RERANKED, start + per_page)) if start < RERANKED else (start, per_page)
         search = (
-            self._search()
+            self._search(hidden)
             .query(_search_query(text, thesaurus.synonyms_of(text, sets)))
             .post_filter(_filtered(filters))
             .extra(track_total_hits=True)
@@ -313,7 +321,7 @@ class ElasticsearchBackend(SearchBackend):
             facets={name: _facet_values(name, response["aggregations"][name]) for name in FACETS},
         )
 
-    def similar(self, text, limit=5, exclude_page_id=None):
+    def _similar_once(self, text, limit, exclude_page_id, hidden):
         cleaned = _usable(text)
         if not cleaned:
             return []
@@ -323,7 +331,7 @@ class ElasticsearchBackend(SearchBackend):
         sets = thesaurus.active_sets()
         terms = thesaurus.expand(segment.query_terms(cleaned), cleaned, sets)
         query = _similar_query(cleaned, thesaurus.synonyms_of(cleaned, sets))
-        candidates = self._search().query(query).extra(size=max(limit, SIMILAR_CANDIDATES))
+        candidates = self._search(hidden).query(query).extra(size=max(limit, SIMILAR_CANDIDATES))
         if isinstance(exclude_page_id, int):
             candidates = candidates.exclude("ids", values=[str(exclude_page_id)])
         try:
@@ -383,13 +391,12 @@ class ElasticsearchBackend(SearchBackend):
             return None
         return [(bucket["key"], bucket["doc_count"]) for bucket in response["aggregations"]["topics"]["buckets"]]
 
-    def _search(self):
+    def _search(self, hidden):
         # Ties (the same text twice) newest first, as on the embedded backend; only what a hit is
-        # scored and shown with comes back. A page whose change the cluster has not heard of yet is
-        # left out: its copy here may hold what an editor took away (search.outbox).
+        # scored and shown with comes back. The pages hidden (see _settled) are left out.
         search = Search(using=self.client, index=self.alias).sort("_score", {"page_id": "desc"})
-        if unwritten := unwritten_page_ids():
-            search = search.exclude("ids", values=[str(page_id) for page_id in unwritten])
+        if hidden:
+            search = search.exclude("ids", values=[str(page_id) for page_id in hidden])
         return search.source(["page_id", "title", "body", "replies", "url", "status"]).extra(track_scores=True)
 
     # -- when the cluster cannot answer ------------------------------------------------------------
@@ -424,6 +431,21 @@ class ElasticsearchBackend(SearchBackend):
 
 
 # -- queries ---------------------------------------------------------------------------------------
+
+
+def _settled(run):
+    """run(hidden), hidden being the pages whose change the cluster has not heard of yet, whose copy
+    there may hold what an editor took away (search.outbox); run again if a change committed while
+    it ran, as the cluster's copy of that page may have matched. (The embedded index leaves them out
+    in the statement that searches.)"""
+    hidden = set(unwritten_page_ids())
+    for _ in range(SETTLE_TRIES):
+        result = run(hidden)
+        now = set(unwritten_page_ids())
+        if now <= hidden:
+            break
+        hidden = now
+    return result
 
 
 def _usable(text):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from search import ranking, segment
-from search.models import IndexedPage, unwritten_page_ids
+from search.models import UNWRITTEN_PAGES_SQL, IndexedPage
 
 from .fulltext import BODY, REPLIES, SEARCH_TITLE, SEARCH_WEIGHTS, SIMILAR_WEIGHTS, TITLE, result_rows
 
@@ -318,10 +318,9 @@ def _lexemes(terms, weights=(1.0, 1.0, 1.0)):
 
 def _restriction(filters):
     """(SQL, parameters) that keep the rows (aliased doc) whose page passes filters and whose last
-    change the index has heard of (search.models.unwritten_page_ids; no clause while there are none)."""
-    unwritten = unwritten_page_ids()
-    written = "AND NOT (doc.page_id = ANY(%(unwritten)s))" if unwritten else ""
-    parameters = {"unwritten": unwritten}
+    change the index has heard of (search.models.UNWRITTEN_PAGES_SQL)."""
+    written = f"AND doc.page_id NOT IN ({UNWRITTEN_PAGES_SQL})"
+    parameters = {}
     if not filters:
         return written, parameters
     columns = {name: f"{name}_id" if name in ("kind", "category", "unit") else name for name in filters}

@@ -253,6 +253,27 @@ def test_a_withdrawal_the_rebuild_overwrote_is_not_found_once_its_index_answers(
     assert found("热水") == [kept]
 
 
+def test_a_redaction_committed_while_a_search_runs_is_not_found_by_its_old_words(
+    backend, client, publish, people, monkeypatch
+):
+    """The waiting pages are read apart from the cluster's query (the embedded index reads them in its
+    own): here the editor's change commits right after that read, before the cluster answers."""
+    post = post_of(publish("张文丰宿舍热水器坏了"))
+    read = elastic_backend.unwritten_page_ids
+    reads = []
+
+    def then_redacted():
+        reads.append(read())
+        if len(reads) == 1:
+            post.edit_public_text(people[0], "宿舍热水器坏了", "", show_photos=False)
+        return reads[-1]
+
+    monkeypatch.setattr(elastic_backend, "unwritten_page_ids", then_redacted)
+    response = client.get("/search/", {"q": "张文丰"})
+    assert (response.context["total"], response.context["results"]) == (0, [])
+    assert client.get("/api/v1/similar", {"q": "张文丰"}).json()["results"] == []
+
+
 def test_a_failed_rebuild_leaves_the_index_in_use_alone(backend, publish):
     post = publish("宿舍热水不稳定")
     before = indexes(backend)
