@@ -228,4 +228,3 @@ def test_pages_the_index_keeps_refusing_hold_up_no_newer_change(each_backend, pu
 
     assert PageChange.objects.get(page_id=later).indexed
     assert not PageChange.objects.get(page_id=refused).indexed
-
