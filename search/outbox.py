@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from search.backends import get_backend
 from search.documents import live_pages
-from search.models import PageChange
+from search.models import PageChange, unwritten_page_ids
 from wall.pagecache import invalidate
 
 logger = logging.getLogger(__name__)
@@ -102,11 +102,11 @@ def after_rebuild(started_at):
     """After a rebuild that started at started_at, write again every change written while it ran and
     every change still unwritten. Returns how many are left to the tick."""
     forget_writes_since(started_at)
-    unwritten = list(PageChange.objects.filter(indexed=False).values_list("page_id", flat=True))
+    unwritten = unwritten_page_ids()
     left = 0
     for start in range(0, len(unwritten), BATCH):
         batch = unwritten[start : start + BATCH]
-        written, failed = write_changes(batch)
+        written, _ = write_changes(batch)
         left += len(batch) - written
     return left
 

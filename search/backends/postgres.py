@@ -179,14 +179,12 @@ class PostgresFullText:
             if not question.tokens:
                 return []
             # Page ids start at 1 (the root page, never indexed): 0 leaves nothing out.
-            written, unwritten = _restriction({})
-            where = f"doc.vector @@ %(rarest)s::tsquery AND doc.page_id <> %(exclude)s {written}"
+            where = f"doc.vector @@ %(rarest)s::tsquery AND doc.page_id <> %(exclude)s {_WRITTEN}"
             sql = f"""
                 SELECT page_id, score FROM ({question.scores(where)}) AS scored
                 ORDER BY score DESC, page_id DESC LIMIT %(limit)s
             """  # noqa: S608 - only constants are formatted in
             parameters = {"rarest": _tsquery(question.rarest(SIMILAR_CANDIDATES)), "exclude": exclude_page_id or 0}
-            parameters |= unwritten
             # The candidates are few by construction, but the planner prices matching a tsvector like
             # comparing two numbers: on a table of some 10,000 rows it would read them all rather than
             # the index, ten times slower. For this one statement, it may not.
@@ -316,19 +314,22 @@ def _lexemes(terms, weights=(1.0, 1.0, 1.0)):
     return wanted
 
 
+# Leaves out the rows (aliased doc) of pages whose last change the index has not heard of
+# (search.models.UNWRITTEN_PAGES_SQL).
+_WRITTEN = f"AND doc.page_id NOT IN ({UNWRITTEN_PAGES_SQL})"
+
+
 def _restriction(filters):
     """(SQL, parameters) that keep the rows (aliased doc) whose page passes filters and whose last
-    change the index has heard of (search.models.UNWRITTEN_PAGES_SQL)."""
-    written = f"AND doc.page_id NOT IN ({UNWRITTEN_PAGES_SQL})"
-    parameters = {}
+    change the index has heard of."""
     if not filters:
-        return written, parameters
+        return _WRITTEN, {}
     columns = {name: f"{name}_id" if name in ("kind", "category", "unit") else name for name in filters}
     where = " AND ".join(f"{columns[name]} = %(filter_{name})s" for name in filters)
-    parameters |= {f"filter_{name}": value for name, value in filters.items()}
+    parameters = {f"filter_{name}": value for name, value in filters.items()}
     # Column names from FACETS (clean_filters refuses any other), values as parameters.
     passing = f"AND doc.page_id IN (SELECT page_id FROM search_indexedpage WHERE {where})"  # noqa: S608
-    return f"{written} {passing}", parameters
+    return f"{_WRITTEN} {passing}", parameters
 
 
 def _nth_newest(cursor, source, match, n):

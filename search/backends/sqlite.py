@@ -41,22 +41,20 @@ def _without_common(terms, holders):
     return segment.Terms(*(tuple(t for t in kind if t in keep) for kind in (terms.words, terms.chars, terms.bigrams)))
 
 
+# Leaves out the pages whose last change the index has not heard of (search.models.UNWRITTEN_PAGES_SQL).
+_WRITTEN = f"AND rowid NOT IN ({UNWRITTEN_PAGES_SQL})"
+
+
 def _restriction(filters):
     """(SQL, parameters) that keep the full-text rows whose page passes filters and whose last change
-    the index has heard of (search.models.UNWRITTEN_PAGES_SQL)."""
-    written, parameters = _written()
+    the index has heard of."""
     if not filters:
-        return written, parameters
+        return _WRITTEN, []
     columns = {name: f"{name}_id" if name in ("kind", "category", "unit") else name for name in filters}
     where = " AND ".join(f"{columns[name]} = %s" for name in filters)
     # Column names from FACETS (clean_filters refuses any other), values as parameters.
     passing = f"AND rowid IN (SELECT page_id FROM search_indexedpage WHERE {where})"  # noqa: S608
-    return f"{written} {passing}", [*parameters, *filters.values()]
-
-
-def _written():
-    """(SQL, parameters) that leave out the pages whose last change the index has not heard of."""
-    return f"AND rowid NOT IN ({UNWRITTEN_PAGES_SQL})", []
+    return f"{_WRITTEN} {passing}", list(filters.values())
 
 
 def _telling(terms, holders):
@@ -223,14 +221,13 @@ class SQLiteFullText:
         every token, times how alike the query and the candidate's title are in length.
         """
         holders, total = self._document_counts(terms.words + terms.chars + terms.bigrams)
-        written, parameters = _written()
         sql = f"""
             SELECT rowid, {", ".join(_QUESTION_COLUMNS)}
-            FROM search_fulltext WHERE search_fulltext MATCH %s AND rowid IS NOT %s {written}
+            FROM search_fulltext WHERE search_fulltext MATCH %s AND rowid IS NOT %s {_WRITTEN}
             ORDER BY {_SIMILAR_BM25} LIMIT {SIMILAR_CANDIDATES}
         """  # noqa: S608 - only constants are formatted in
         with connection.cursor() as cursor:
-            cursor.execute(sql, [_question_match(_without_common(terms, holders)), exclude_page_id, *parameters])
+            cursor.execute(sql, [_question_match(_without_common(terms, holders)), exclude_page_id])
             candidates = cursor.fetchall()
         return self._scored(terms, candidates, holders, total, SIMILAR_WEIGHTS, TITLE, alike_length=True)[:limit]
 
